@@ -1,0 +1,3 @@
+from caibao.cli.app import main
+
+main()

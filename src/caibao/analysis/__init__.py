@@ -1,0 +1,1 @@
+"""Analysis over facts: growth, margins, shares, run-rates, records, and consistency identities."""

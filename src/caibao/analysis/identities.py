@@ -1,0 +1,142 @@
+"""Consistency identities (analysis/data/identities.toml, plus time rules from the catalogue).
+
+A broken identity is never ignored: `check` returns every one with its figures, and ingest
+refuses a batch that breaks one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from caibao.analysis.rounding import in_millions
+from caibao.facts.catalogue import catalogue
+from caibao.facts.index import FactIndex
+from caibao.facts.model import Fact
+from caibao.facts.periods import FiscalLabel
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    total: str
+    parts: tuple[tuple[int, str], ...]  # (sign, metric or "metric[*]")
+    for_each: str = ""
+
+
+@dataclass(frozen=True)
+class Broken:
+    """An identity that does not hold, with the figures that show it."""
+
+    name: str
+    label: FiscalLabel
+    total: Fact
+    parts: tuple[tuple[int, Fact], ...]
+    difference: Decimal
+    tolerance: Decimal
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        return (self.total, *(f for _, f in self.parts))
+
+    def message(self) -> str:
+        def show(f: Fact) -> str:
+            amount = in_millions(f.value) if f.unit == "USD" else str(f.value)
+            return f"{f.metric}{f' [{f.member}]' if f.member else ''} {f.label} {amount} ({f.source.locator})"
+
+        expr = " ".join(f"{'+' if sign > 0 else '-'} {show(f)}" for sign, f in self.parts).lstrip("+ ")
+        where = f"{self.total.source.document}:{self.total.source.locator.removeprefix('line ')}"
+        unit = "USD millions" if self.total.unit == "USD" else self.total.unit
+        return (
+            f"{where}: identity '{self.name}' broken for {self.total.ticker} {self.label}: "
+            f"{expr} = {in_millions(self.total.value + self.difference)}, but {show(self.total)}; "
+            f"off by {in_millions(abs(self.difference))} ({unit})"
+        )
+
+
+@cache
+def identities() -> tuple[Identity, ...]:
+    text = resources.files("caibao.analysis").joinpath("data/identities.toml").read_text(encoding="utf-8")
+    found = []
+    for spec in tomllib.loads(text)["identity"]:
+        parts = tuple((-1, p[1:]) if p.startswith("-") else (1, p) for p in spec["parts"])
+        found.append(Identity(spec["name"], spec["total"], parts, spec.get("for_each", "")))
+    return tuple(found)
+
+
+def _holds(total: Fact, parts: list[tuple[int, Fact]], label: FiscalLabel, name: str) -> Broken | None:
+    computed = sum((sign * f.value for sign, f in parts), Decimal(0))
+    tolerance = total.tolerance + sum((f.tolerance for _, f in parts), Decimal(0))
+    difference = computed - total.value
+    if abs(difference) <= tolerance:
+        return None
+    return Broken(name, label, total, tuple(parts), difference, tolerance)
+
+
+def _expand(identity: Identity, index: FactIndex, label: FiscalLabel, member: str) -> list[tuple[int, Fact]] | None:
+    parts: list[tuple[int, Fact]] = []
+    for sign, term in identity.parts:
+        if term.endswith("[*]"):
+            metric = term[:-3]
+            members = index.members(metric)
+            if not members:
+                return None
+            found = [index.get(metric, label, m) for m in members]
+            if any(f is None for f in found):
+                return None
+            parts.extend((sign, f) for f in found if f is not None)
+        else:
+            fact = index.get(term, label, member)
+            if fact is None:
+                return None
+            parts.append((sign, fact))
+    return parts
+
+
+def check(index: FactIndex) -> list[Broken]:
+    """Every identity that fails in `index` (one company's facts)."""
+    broken: list[Broken] = []
+    labels = index.labels()
+    for identity in identities():
+        members = index.members(identity.total) if identity.for_each else [""]
+        for label in labels:
+            for member in members:
+                total = index.get(identity.total, label, member)
+                parts = _expand(identity, index, label, member) if total else None
+                if total and parts:
+                    result = _holds(total, parts, label, identity.name)
+                    if result:
+                        broken.append(result)
+    broken.extend(_check_time(index, labels))
+    return broken
+
+
+def _check_time(index: FactIndex, labels: list[FiscalLabel]) -> list[Broken]:
+    broken: list[Broken] = []
+    metrics = catalogue().metrics
+    keys = {(f.metric, f.member) for f in index}
+    for metric_key, member in sorted(keys):
+        metric = metrics[metric_key]
+        for label in labels:
+            total = index.get(metric_key, label, member)
+            if total is None:
+                continue
+            if metric.sums_over_time and not label.is_quarter:
+                name = "four quarters sum to the fiscal year"
+                terms = [index.get(metric_key, q, member) for q in label.quarters_of_year()]
+            elif metric.kind == "ttm" and label.is_quarter:
+                name = f"{metric_key} = sum of the last four quarters of {metric.ttm_of}"
+                terms = [index.get(metric.ttm_of, label.shift(-k), member) for k in range(3, -1, -1)]
+            elif metric.kind == "ttm":
+                name = f"{metric_key} = the fiscal year's {metric.ttm_of}"
+                terms = [index.get(metric.ttm_of, label, member)]
+            else:
+                continue
+            if all(terms):
+                result = _holds(total, [(1, f) for f in terms if f], label, name)
+                if result:
+                    broken.append(result)
+    return broken

@@ -1,0 +1,115 @@
+"""Measures over one company's facts: each returns a Figure that cites the facts it used.
+
+Nothing here rounds; rounding is the renderer's job (analysis.rounding). Per-share figures and
+ratios are never added or subtracted across periods: a TTM or Q4 of those is "not derivable".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from caibao.analysis.rounding import growth_pct, share_pct
+from caibao.facts.catalogue import catalogue
+from caibao.facts.index import FactIndex
+from caibao.facts.model import Fact
+from caibao.facts.periods import FiscalLabel
+
+FOUR = Decimal(4)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its unit and the ids of the facts behind it.
+
+    `value` None means the measure exists but is not meaningful (growth from a loss, say).
+    """
+
+    value: Decimal | None
+    unit: str
+    sources: tuple[str, ...]
+    derived: bool = True
+    decimals: int | None = None  # stated precision of a level (the coarsest input's, for a sum)
+
+    @classmethod
+    def of(cls, fact: Fact) -> Figure:
+        return cls(fact.value, fact.unit, (fact.id,), derived=fact.derived, decimals=fact.decimals)
+
+
+def level(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> Figure | None:
+    fact = index.get(metric, label, member)
+    return Figure.of(fact) if fact else None
+
+
+def growth(now: Figure | None, base: Figure | None) -> Figure | None:
+    """Percent change between two figures of the same measure, citing both."""
+    if now is None or base is None or now.value is None or base.value is None:
+        return None
+    return Figure(growth_pct(now.value, base.value), "percent", now.sources + base.sources)
+
+
+def _change(index: FactIndex, metric: str, label: FiscalLabel, base_label: FiscalLabel, member: str) -> Figure | None:
+    return growth(level(index, metric, label, member), level(index, metric, base_label, member))
+
+
+def yoy(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> Figure | None:
+    """Growth on the same period a year earlier, in percent."""
+    return _change(index, metric, label, label.year_ago(), member)
+
+
+def qoq(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> Figure | None:
+    """Growth on the previous quarter, in percent."""
+    if not label.is_quarter:
+        return None
+    return _change(index, metric, label, label.previous(), member)
+
+
+def ratio(
+    index: FactIndex, part: str, whole: str, label: FiscalLabel, member: str = "", whole_member: str | None = None
+) -> Figure | None:
+    """`part` as a percent of `whole`: a margin (operating_income / revenue) or a share of total."""
+    top = index.get(part, label, member)
+    bottom = index.get(whole, label, member if whole_member is None else whole_member)
+    if top is None or bottom is None:
+        return None
+    return Figure(share_pct(top.value, bottom.value), "percent", (top.id, bottom.id))
+
+
+def incremental(
+    index: FactIndex, metric: str, label: FiscalLabel, member: str = "", quarters_back: int = 1
+) -> Figure | None:
+    """The absolute change on `quarters_back` quarters earlier (4 = on the year-ago quarter)."""
+    now = index.get(metric, label, member)
+    base = index.get(metric, label.shift(-quarters_back), member) if label.is_quarter else None
+    if now is None or base is None:
+        return None
+    return Figure(now.value - base.value, now.unit, (now.id, base.id))
+
+
+def run_rate(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> Figure | None:
+    """The quarter annualised (x4): what "annual run-rate" means in a release."""
+    now = index.get(metric, label, member)
+    if now is None or not label.is_quarter or not catalogue().metric(metric).sums_over_time:
+        return None
+    return Figure(now.value * FOUR, now.unit, (now.id,), decimals=now.decimals)
+
+
+def ttm(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> Figure | None:
+    """Trailing twelve months: a reported TTM figure when the store has one, else four quarters summed.
+
+    Only flows sum; for anything else there is no TTM to derive.
+    """
+    spec = catalogue().metric(metric)
+    reported = next((m for m in catalogue().metrics.values() if m.kind == "ttm" and m.ttm_of == metric), None)
+    if reported:
+        fact = index.get(reported.key, label, member)
+        if fact:
+            return Figure.of(fact)
+    if not spec.sums_over_time or not label.is_quarter:
+        return None
+    quarters = [index.get(metric, label.shift(-k), member) for k in range(3, -1, -1)]
+    if not all(quarters):
+        return None
+    facts = [q for q in quarters if q]
+    total = sum((q.value for q in facts), Decimal(0))
+    return Figure(total, spec.unit, tuple(q.id for q in facts), decimals=min(q.decimals for q in facts))

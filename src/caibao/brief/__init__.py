@@ -1,0 +1,1 @@
+"""The earnings brief: tables and highlights computed from facts, rendered in zh-Hant, zh-Hans, en."""

@@ -1,0 +1,241 @@
+"""Highlight bullets. Every number in them is computed from facts here; the words come from
+labels.toml. A bullet whose facts are missing is left out, never written with a placeholder."""
+
+from __future__ import annotations
+
+from caibao.analysis import measures, records
+from caibao.analysis.measures import Figure
+from caibao.analysis.rounding import round_half_up
+from caibao.brief import formatting as fmt
+from caibao.brief.i18n import Words
+from caibao.brief.model import Highlight
+from caibao.facts.index import FactIndex
+from caibao.facts.periods import FiscalLabel
+
+
+class HighlightWriter:
+    def __init__(self, index: FactIndex, label: FiscalLabel, words: Words):
+        self.index, self.label, self.w, self.lang = index, label, words, words.lang
+
+    def growth(self, figure: Figure | None, kind: str = "yoy") -> str | None:
+        if figure is None or figure.value is None:
+            return None
+        rounded = round_half_up(figure.value, 0)
+        if rounded == 0:
+            return self.w("word", f"flat_{kind}")
+        direction = "up" if rounded > 0 else "down"
+        return self.w("word", f"{direction}_{kind}", pct=fmt.pct(figure.value, self.lang, signed=False))
+
+    def amount(self, figure: Figure) -> str:
+        assert figure.value is not None
+        return fmt.amount_text(figure.value, self.lang)
+
+    def _range(self, low: Figure, high: Figure) -> str:
+        assert low.value is not None and high.value is not None
+        return fmt.amount_range_text(low.value, high.value, self.lang)
+
+    def sentence(self, clauses: list[str]) -> str:
+        sep = ";" if self.lang != "en" else "; "
+        text = sep.join(c for c in clauses if c)
+        if self.lang == "en":
+            text = text[:1].upper() + text[1:]
+        return text + self.w("word", "sentence_end")
+
+    def all(self) -> list[Highlight]:
+        found = [
+            self.revenue(),
+            self.operating_income(),
+            self.net_income(),
+            *self.segments(),
+            self.fastest_line(),
+            self.cash(),
+            self.guidance(),
+        ]
+        return [h for h in found if h]
+
+    def revenue(self) -> Highlight | None:
+        idx, lab = self.index, self.label
+        level = measures.level(idx, "revenue", lab)
+        if level is None:
+            return None
+        yoy, qoq = measures.yoy(idx, "revenue", lab), measures.qoq(idx, "revenue", lab)
+        growth = self.w("word", "clause_sep").join(g for g in (self.growth(yoy), self.growth(qoq, "qoq")) if g)
+        clauses = [self.w("sentence", "revenue", amount=self.amount(level), growth=growth)]
+        sources = [*level.sources, *(yoy.sources if yoy else ()), *(qoq.sources if qoq else ())]
+        ex_fx = measures.level(idx, "revenue_growth_ex_fx", lab)
+        if ex_fx and ex_fx.value is not None:
+            clauses.append(self.w("sentence", "revenue_ex_fx", pct=fmt.pct(ex_fx.value, self.lang)))
+            sources += ex_fx.sources
+        clauses.append(self._versus_guidance("revenue", level, sources))
+        record = records.first_above(idx, "revenue", lab)
+        if record:
+            first = str(lab.shift(-record.history))
+            clauses.append(
+                self.w("sentence", "first_above", threshold=fmt.amount_text(record.threshold, self.lang), first=first)
+            )
+            sources += record.sources
+        return Highlight(self.sentence(clauses), _unique(sources))
+
+    def _versus_guidance(self, metric: str, level: Figure, sources: list[str]) -> str:
+        low = self.index.get(f"guidance_{metric}_low", self.label)
+        high = self.index.get(f"guidance_{metric}_high", self.label)
+        if low is None or high is None or level.value is None:
+            return ""
+        sources += [low.id, high.id]
+        lo, hi = fmt.amount_text(low.value, self.lang), fmt.amount_text(high.value, self.lang)
+        if level.value > high.value:
+            return self.w("sentence", "vs_guidance_above", high=hi)
+        if level.value < low.value:
+            return self.w("sentence", "vs_guidance_below", low=lo)
+        return self.w("sentence", "vs_guidance_within", range=fmt.amount_range_text(low.value, high.value, self.lang))
+
+    def operating_income(self) -> Highlight | None:
+        idx, lab = self.index, self.label
+        level = measures.level(idx, "operating_income", lab)
+        margin = measures.ratio(idx, "operating_income", "revenue", lab)
+        yoy = measures.yoy(idx, "operating_income", lab)
+        if level is None or margin is None or yoy is None:
+            return None
+        sources = [*level.sources, *yoy.sources, *margin.sources]
+        text = self.w(
+            "sentence",
+            "operating_income",
+            amount=self.amount(level),
+            growth=self.growth(yoy),
+            margin=fmt.pct(margin.value, self.lang, 1),
+        )
+        return Highlight(
+            self.sentence([text, self._versus_guidance("operating_income", level, sources)]), _unique(sources)
+        )
+
+    def net_income(self) -> Highlight | None:
+        idx, lab = self.index, self.label
+        level, yoy = measures.level(idx, "net_income", lab), measures.yoy(idx, "net_income", lab)
+        eps = measures.level(idx, "eps_diluted", lab)
+        if level is None or yoy is None or eps is None:
+            return None
+        text = self.w(
+            "sentence",
+            "net_income",
+            amount=self.amount(level),
+            growth=self.growth(yoy),
+            eps=fmt.per_share_text(eps.value, self.lang),
+        )
+        return Highlight(self.sentence([text]), _unique([*level.sources, *yoy.sources, *eps.sources]))
+
+    def segments(self) -> list[Highlight]:
+        idx, lab = self.index, self.label
+        found: list[tuple[Highlight, Figure]] = []
+        members = self.index.members("segment_revenue")
+        fastest = max(
+            (m for m in members if measures.yoy(idx, "segment_revenue", lab, m)),
+            key=lambda m: measures.yoy(idx, "segment_revenue", lab, m).value or 0,  # type: ignore[union-attr]
+            default=None,
+        )
+        for member in members:
+            level = measures.level(idx, "segment_revenue", lab, member)
+            yoy = measures.yoy(idx, "segment_revenue", lab, member)
+            income = measures.level(idx, "segment_operating_income", lab, member)
+            margin = measures.ratio(idx, "segment_operating_income", "segment_revenue", lab, member)
+            if not (level and yoy and income and margin):
+                continue
+            sources = [*level.sources, *yoy.sources, *income.sources, *margin.sources]
+            clauses = [
+                self.w(
+                    "sentence",
+                    "segment",
+                    segment=self.w.member(member),
+                    amount=self.amount(level),
+                    growth=self.growth(yoy),
+                    income=self.amount(income),
+                    margin=fmt.pct(margin.value, self.lang, 1),
+                )
+            ]
+            record = records.fastest_growth(idx, "segment_revenue", lab, member)
+            if record:
+                if record.since:
+                    clauses.append(self.w("sentence", "growth_record", quarters=record.quarters))
+                else:
+                    first = str(lab.shift(-record.quarters))
+                    clauses.append(self.w("sentence", "growth_record_all", first=first))
+                sources += record.sources
+            if member == fastest:
+                rate = measures.run_rate(idx, "segment_revenue", lab, member)
+                added = measures.incremental(idx, "segment_revenue", lab, member)
+                if rate:
+                    clauses.append(self.w("sentence", "run_rate", amount=self.amount(rate)))
+                    sources += rate.sources
+                if added and added.value is not None and added.value > 0:
+                    clauses.append(self.w("sentence", "added", amount=self.amount(added)))
+                    sources += added.sources
+            found.append((Highlight(self.sentence(clauses), _unique(sources)), level))
+        found.sort(key=lambda pair: -(pair[1].value or 0))
+        return [h for h, _ in found]
+
+    def fastest_line(self) -> Highlight | None:
+        idx, lab = self.index, self.label
+        segments = set(idx.members("segment_revenue"))
+        best = None
+        for member in idx.members("line_revenue"):
+            yoy = measures.yoy(idx, "line_revenue", lab, member)
+            if member in segments or yoy is None or yoy.value is None:
+                continue
+            if best is None or yoy.value > best[1].value:
+                best = (member, yoy)
+        if best is None:
+            return None
+        member, yoy = best
+        level = measures.level(idx, "line_revenue", lab, member)
+        assert level is not None
+        text = self.w(
+            "sentence", "fastest_line", line=self.w.member(member), amount=self.amount(level), growth=self.growth(yoy)
+        )
+        return Highlight(self.sentence([text]), _unique([*level.sources, *yoy.sources]))
+
+    def cash(self) -> Highlight | None:
+        idx, lab = self.index, self.label
+        ocf, fcf = measures.ttm(idx, "operating_cash_flow", lab), measures.ttm(idx, "free_cash_flow", lab)
+        capex, capex_ago = measures.ttm(idx, "capex", lab), measures.ttm(idx, "capex", lab.year_ago())
+        capex_yoy = measures.growth(capex, capex_ago)
+        if not (ocf and fcf and capex and capex_yoy):
+            return None
+        text = self.w(
+            "sentence",
+            "cash",
+            ocf=self.amount(ocf),
+            capex=self.amount(capex),
+            capex_growth=self.growth(capex_yoy),
+            fcf=self.amount(fcf),
+        )
+        return Highlight(self.sentence([text]), _unique([*ocf.sources, *fcf.sources, *capex_yoy.sources]))
+
+    def guidance(self) -> Highlight | None:
+        idx, nxt = self.index, self.label.next()
+        keys = (
+            "guidance_revenue_low",
+            "guidance_revenue_high",
+            "guidance_operating_income_low",
+            "guidance_operating_income_high",
+        )
+        facts = [idx.get(k, nxt) for k in keys]
+        base = idx.get("revenue", nxt.year_ago())
+        if not all(facts) or base is None:
+            return None
+        rev_low, rev_high, oi_low, oi_high = (Figure.of(f) for f in facts if f)
+        yoy_low = measures.growth(rev_low, Figure.of(base))
+        yoy_high = measures.growth(rev_high, Figure.of(base))
+        assert yoy_low and yoy_high
+        text = self.w(
+            "sentence",
+            "guidance",
+            period=fmt.period_column(nxt),
+            revenue=self._range(rev_low, rev_high),
+            income=self._range(oi_low, oi_high),
+            yoy_low=fmt.pct(yoy_low.value, self.lang),
+            yoy_high=fmt.pct(yoy_high.value, self.lang),
+        )
+        return Highlight(self.sentence([text]), _unique([f.id for f in facts if f] + [base.id]))
+
+
+def _unique(ids: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))

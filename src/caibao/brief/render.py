@@ -1,0 +1,111 @@
+"""Render a Brief as Markdown, a standalone HTML page, or JSON with each cell's facts."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import jinja2
+
+from caibao.brief.chart import layout
+from caibao.brief.i18n import Words
+from caibao.brief.model import Brief, Cell
+
+FORMATS = ("md", "html", "json")
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("caibao.brief", "templates"),
+        autoescape=autoescape,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(brief: Brief, form: str) -> str:
+    if form == "json":
+        return to_json(brief)
+    words = Words(brief.lang)
+    facts = sorted(brief.facts.values(), key=lambda f: (f.metric, f.member, f.period.label))
+    if form == "md":
+        return _environment(False).get_template("brief.md.j2").render(brief=brief, w=words, facts=facts)
+    if form == "html":
+        charts = [(chart, layout(chart, brief.lang)) for chart in brief.charts]
+        return _environment(True).get_template("brief.html.j2").render(brief=brief, w=words, facts=facts, charts=charts)
+    raise ValueError(f"format {form!r} is not one of {', '.join(FORMATS)}")
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    """JSON number for a Decimal: integers stay exact; ratios keep 6 places, far past display."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(round(value, 6))
+
+
+def _cell(cell: Cell) -> dict:
+    out: dict = {"column": cell.column, "text": cell.text, "value": _number(cell.value), "unit": cell.unit}
+    if cell.low is not None or cell.high is not None:
+        out["low"], out["high"] = _number(cell.low), _number(cell.high)
+    out["facts"] = list(cell.sources)
+    return out
+
+
+def to_json(brief: Brief) -> str:
+    doc = {
+        "ticker": brief.ticker,
+        "company": brief.company,
+        "period": str(brief.period),
+        "lang": brief.lang,
+        "title": brief.title,
+        "highlights": [{"text": h.text, "facts": list(h.sources)} for h in brief.highlights],
+        "tables": [
+            {
+                "key": t.key,
+                "title": t.title,
+                "unit": t.unit,
+                "columns": list(t.columns),
+                "rows": [
+                    {"key": r.key, "label": r.label, "group": r.group, "cells": [_cell(c) for c in r.cells]}
+                    for r in t.rows
+                ],
+                "notes": list(t.notes),
+            }
+            for t in brief.tables
+        ],
+        "charts": [
+            {
+                "key": c.key,
+                "title": c.title,
+                "labels": list(c.labels),
+                "series": [
+                    {"name": s.name, "values": [_number(v) for v in s.values], "facts": list(s.sources)}
+                    for s in c.series
+                ],
+            }
+            for c in brief.charts
+        ],
+        "notes": brief.notes,
+        "facts": {
+            f.id: {
+                "metric": f.metric,
+                "segment": f.member,
+                "period": f.label,
+                "period_start": f.period.start.isoformat(),
+                "period_end": f.period.end.isoformat(),
+                "value": _number(f.value),
+                "decimals": f.decimals,
+                "unit": f.unit,
+                "derived": f.derived,
+                "document": f.source.document,
+                "locator": f.source.locator,
+                "url": f.source.url,
+                "note": f.source.note,
+            }
+            for f in sorted(brief.facts.values(), key=lambda f: f.id)
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""The `caibao` command line."""

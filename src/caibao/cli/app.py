@@ -1,0 +1,137 @@
+"""caibao's commands. Errors the user can fix print as one line on stderr and exit 1."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from caibao.errors import CaibaoError
+
+app = typer.Typer(
+    name="caibao",
+    help="Verified earnings briefs from filed numbers (財報).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="DuckDB facts store (default: $CAIBAO_DB, else the user data directory).", show_default=False
+    ),
+]
+
+
+class Lang(StrEnum):
+    zh_hant = "zh-Hant"
+    zh_hans = "zh-Hans"
+    en = "en"
+
+
+class BriefFormat(StrEnum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+class FactsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CaibaoError(f"{output}: cannot write ({exc.strerror})") from None
+
+
+@app.command()
+def brief(
+    ticker: Annotated[str, typer.Argument(help="Ticker, e.g. AMZN.")],
+    period: Annotated[str, typer.Argument(help="Fiscal quarter: 2025Q4, 4Q25 or Q4 2025.")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the brief.")] = Lang.zh_hant,
+    form: Annotated[BriefFormat, typer.Option("--format", help="Output format.")] = BriefFormat.md,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")] = None,
+    db: DbOption = None,
+) -> None:
+    """The earnings brief for TICKER's PERIOD, every number computed from filed facts."""
+    from caibao.brief.build import build_brief
+    from caibao.brief.render import render
+    from caibao.facts.store import Store
+
+    with Store.open(db) as store:
+        result = build_brief(store, ticker, period, lang.value)
+    _write(render(result, form.value), output)
+
+
+@app.command()
+def facts(
+    ticker: Annotated[str, typer.Argument(help="Ticker, e.g. AMZN.")],
+    metric: Annotated[str | None, typer.Option("--metric", help="Standard metric key, e.g. revenue.")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Segment, revenue line or region.")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="2025Q4 or FY2025.")] = None,
+    form: Annotated[FactsFormat, typer.Option("--format", help="Output format.")] = FactsFormat.table,
+    db: DbOption = None,
+) -> None:
+    """The facts the store holds for TICKER, with their sources."""
+    from caibao.cli import facts_output
+    from caibao.facts.periods import parse_label
+    from caibao.facts.store import Store
+
+    label = parse_label(period) if period else None
+    with Store.open(db) as store:
+        found = store.facts(ticker, metric=metric, member=segment, label=label)
+        if not found:
+            held = ", ".join(store.tickers()) or "none"
+            raise CaibaoError(f"no facts for {ticker.upper()} matching the filters; companies in the store: {held}")
+    found.sort(key=lambda f: (f.metric, f.member, f.period.end, f.period.start, f.derived))
+    if form is FactsFormat.csv:
+        _write(facts_output.as_csv(found), None)
+    elif form is FactsFormat.json:
+        _write(facts_output.as_json(found), None)
+    else:
+        Console().print(facts_output.as_table(found))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Facts CSV files.", exists=False)],
+    ticker: Annotated[str | None, typer.Option("--ticker", help="Company, for a CSV without a ticker column.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Load facts files into the store: all of a file or none of it."""
+    from caibao.facts.store import Store, ingest_csv_file
+
+    with Store.open(db) as store:
+        for path in paths:
+            if not path.is_file():
+                raise CaibaoError(f"{path}: no such file")
+            if path.suffix.lower() != ".csv":
+                raise CaibaoError(f"{path}: not a facts CSV (only .csv is read so far)")
+            report = ingest_csv_file(store, path, ticker=ticker or _ticker_from_name(path))
+            typer.echo(report.summary())
+
+
+def _ticker_from_name(path: Path) -> str | None:
+    """`amzn-facts.csv` is AMZN's: the reference file's naming, used only when --ticker is absent."""
+    stem = path.stem.lower()
+    return stem.removesuffix("-facts").upper() if stem.endswith("-facts") else None
+
+
+def main() -> None:
+    try:
+        app()
+    except CaibaoError as exc:
+        Console(stderr=True).print(f"[bold red]caibao:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        sys.exit(1)

@@ -1,0 +1,36 @@
+"""An in-memory view of one company's facts, keyed the way analysis asks for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from caibao.facts.model import Fact
+from caibao.facts.periods import FiscalLabel
+
+
+class FactIndex:
+    """Facts by (metric, member, fiscal label). Where several facts share a key, the first one
+    given wins: the store hands them over reported-before-derived, newest source first."""
+
+    def __init__(self, facts: Iterable[Fact]):
+        self._by_key: dict[tuple[str, str, FiscalLabel], Fact] = {}
+        for fact in facts:
+            self._by_key.setdefault((fact.metric, fact.member, fact.period.label), fact)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __iter__(self):
+        return iter(self._by_key.values())
+
+    def get(self, metric: str, label: FiscalLabel, member: str = "") -> Fact | None:
+        return self._by_key.get((metric, member, label))
+
+    def members(self, metric: str) -> list[str]:
+        return sorted({m for (k, m, _) in self._by_key if k == metric and m})
+
+    def labels(self, metric: str | None = None, member: str = "") -> list[FiscalLabel]:
+        return sorted({lab for (k, m, lab) in self._by_key if metric is None or (k == metric and m == member)})
+
+    def quarters(self) -> list[FiscalLabel]:
+        return [lab for lab in self.labels() if lab.is_quarter]

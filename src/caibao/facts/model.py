@@ -1,0 +1,78 @@
+"""One reported number and where it came from."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from caibao.facts.periods import FiscalLabel
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    label: FiscalLabel
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact was read: the document, the concept or row in it, and a URL for a human."""
+
+    document: str
+    locator: str  # XBRL concept, or "line 123" of a CSV
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A reported number.
+
+    `value` is exact and in base units (USD, not USD millions); `decimals` is the stated precision
+    in the XBRL sense: -6 means the figure is exact to the million, 2 means to the cent.
+    `member` names the segment, revenue line or region the figure is for ("" = whole company).
+    """
+
+    ticker: str
+    metric: str
+    member: str
+    period: Period
+    value: Decimal
+    decimals: int
+    unit: str
+    source: Source
+    cik: str = ""
+    derived: bool = False
+    inputs: tuple[str, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        """Stable across re-ingests of the same document, so fact ids cited in a brief stay valid."""
+        key = "|".join(
+            (
+                self.ticker,
+                self.metric,
+                self.member,
+                self.period.start.isoformat(),
+                self.period.end.isoformat(),
+                self.unit,
+                self.source.document,
+            )
+        )
+        return "f" + hashlib.sha1(key.encode()).hexdigest()[:11]
+
+    @property
+    def label(self) -> str:
+        return str(self.period.label)
+
+    @property
+    def tolerance(self) -> Decimal:
+        """Half a unit of the stated precision: the rounding a figure this precise may hide."""
+        return Decimal(5).scaleb(-self.decimals - 1)

@@ -1,0 +1,307 @@
+"""The DuckDB facts store.
+
+Ingest is one transaction: a batch is validated (row by row, then against the accounting
+identities together with what the store already holds) before anything is written, so a bad
+source leaves the store exactly as it was. Re-ingesting a document with the same content is a
+no-op; a changed document replaces its earlier version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import platformdirs
+
+from caibao.analysis.identities import Broken, check
+from caibao.errors import CaibaoError, IngestError
+from caibao.facts.bundled import datasets
+from caibao.facts.catalogue import catalogue
+from caibao.facts.csv_source import decode, parse_csv_facts, read_bounded
+from caibao.facts.index import FactIndex
+from caibao.facts.model import Fact, Period, Source
+from caibao.facts.periods import FiscalLabel, parse_label
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS companies (
+    ticker VARCHAR PRIMARY KEY, cik VARCHAR, name VARCHAR, fiscal_year_end VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sources (
+    document VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp, facts INTEGER NOT NULL, seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS facts (
+    id VARCHAR PRIMARY KEY, ticker VARCHAR NOT NULL, cik VARCHAR, metric VARCHAR NOT NULL,
+    axis VARCHAR NOT NULL, member VARCHAR NOT NULL,
+    period_start DATE NOT NULL, period_end DATE NOT NULL, label VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL, fiscal_quarter INTEGER,
+    value DECIMAL(38, 6) NOT NULL, decimals INTEGER NOT NULL, unit VARCHAR NOT NULL,
+    derived BOOLEAN NOT NULL, inputs VARCHAR[] NOT NULL,
+    document VARCHAR NOT NULL, locator VARCHAR NOT NULL, url VARCHAR NOT NULL, note VARCHAR NOT NULL
+);
+"""
+
+COLUMNS = (
+    "id, ticker, cik, metric, axis, member, period_start, period_end, label, fiscal_year, fiscal_quarter, "
+    "value, decimals, unit, derived, inputs, document, locator, url, note"
+)
+
+
+def default_db_path() -> Path:
+    return platformdirs.user_data_path("caibao") / "caibao.duckdb"
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db beats CAIBAO_DB beats the user data directory."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("CAIBAO_DB")
+    return Path(env) if env else default_db_path()
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    document: str
+    added: int
+    derived: int
+    replaced: int
+    unchanged: bool = False
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return f"{self.document}: already in the store with the same content; nothing changed"
+        replaced = f", replacing {self.replaced} from an earlier version" if self.replaced else ""
+        return f"{self.document}: {self.added} facts added ({self.derived} derived){replaced}"
+
+
+class Store:
+    def __init__(self, path: Path, seed: bool = True):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            raise CaibaoError(f"{path}: cannot open the facts store ({str(exc).splitlines()[0]})") from None
+        except duckdb.Error as exc:
+            raise CaibaoError(f"{path}: not a caibao facts store ({str(exc).splitlines()[0]})") from None
+        self.con.execute(SCHEMA)
+        if seed:
+            self.seed_bundled()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, seed: bool = True) -> Store:
+        return cls(resolve_db_path(path), seed=seed)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def seed_bundled(self) -> None:
+        """Load each bundled dataset once, and again only if a new release changed it."""
+        for dataset in datasets():
+            data = dataset.data()
+            sha = _sha256(data)
+            known = self.con.execute("SELECT sha256 FROM sources WHERE document = ?", [dataset.file]).fetchone()
+            if known and known[0] == sha:
+                continue
+            text = decode(data, dataset.file)
+            facts = parse_csv_facts(text, name=dataset.file, ticker=dataset.ticker, cik=dataset.cik)
+            self.ingest(facts, dataset.file, sha, kind="bundled csv")
+            self.con.execute(
+                "INSERT OR REPLACE INTO companies VALUES (?, ?, ?, ?)",
+                [dataset.ticker, dataset.cik, dataset.name, dataset.fiscal_year_end],
+            )
+
+    def ingest(self, facts: list[Fact], document: str, sha256: str, kind: str) -> IngestReport:
+        same = self.con.execute(
+            "SELECT document FROM sources WHERE sha256 = ? ORDER BY seq LIMIT 1", [sha256]
+        ).fetchone()
+        if same:
+            return IngestReport(same[0], 0, 0, 0, unchanged=True)
+        broken = self._broken_identities(facts, document)
+        if broken:
+            more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+            raise IngestError(broken[0].message() + more)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            replaced = con.execute("DELETE FROM facts WHERE document = ?", [document]).fetchone()
+            con.execute("DELETE FROM sources WHERE document = ?", [document])
+            _insert(con, facts)
+            con.execute(
+                "INSERT INTO sources (document, sha256, kind, facts, seq) "
+                "SELECT ?, ?, ?, ?, coalesce(max(seq), 0) + 1 FROM sources",
+                [document, sha256, kind, len(facts)],
+            )
+            for ticker, cik in sorted({(f.ticker, f.cik) for f in facts}):
+                con.execute(
+                    "INSERT INTO companies (ticker, cik) VALUES (?, ?) ON CONFLICT (ticker) DO UPDATE "
+                    "SET cik = coalesce(nullif(excluded.cik, ''), companies.cik)",
+                    [ticker, cik],
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return IngestReport(document, len(facts), sum(f.derived for f in facts), replaced[0] if replaced else 0)
+
+    def _broken_identities(self, facts: list[Fact], document: str) -> list[Broken]:
+        """Identities broken by the batch, judged together with what the store already holds."""
+        new_ids = {f.id for f in facts}
+        broken: list[Broken] = []
+        for ticker in sorted({f.ticker for f in facts}):
+            new = [f for f in facts if f.ticker == ticker]
+            old = [f for f in self.facts(ticker) if f.source.document != document]
+            for b in check(FactIndex(new + old)):
+                if any(f.id in new_ids for f in b.facts):
+                    broken.append(b)
+        return broken
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def tickers(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT DISTINCT ticker FROM facts ORDER BY ticker").fetchall()]
+
+    def company_name(self, ticker: str) -> str:
+        row = self.con.execute("SELECT name FROM companies WHERE ticker = ?", [ticker]).fetchone()
+        return row[0] if row and row[0] else ticker
+
+    def facts(
+        self,
+        ticker: str,
+        metric: str | None = None,
+        member: str | None = None,
+        label: FiscalLabel | None = None,
+    ) -> list[Fact]:
+        """Reported facts before derived ones, newest source first: the order FactIndex trusts."""
+        where, params = ["f.ticker = ?"], [ticker.upper()]
+        if metric:
+            catalogue().metric(metric)
+            where.append("f.metric = ?")
+            params.append(metric)
+        if member is not None:
+            where.append("lower(f.member) = lower(?)")
+            params.append(member)
+        if label is not None:
+            where.append("f.label = ?")
+            params.append(str(label))
+        rows = self.con.execute(
+            f"SELECT {', '.join('f.' + c.strip() for c in COLUMNS.split(','))} FROM facts f "
+            f"JOIN sources s USING (document) WHERE {' AND '.join(where)} "
+            "ORDER BY f.derived, s.seq DESC, f.metric, f.member, f.period_end, f.period_start",
+            params,
+        ).fetchall()
+        return [_row_to_fact(r) for r in rows]
+
+    def index(self, ticker: str) -> FactIndex:
+        return FactIndex(self.facts(ticker))
+
+    def fact(self, fact_id: str) -> Fact | None:
+        rows = self.con.execute(f"SELECT {COLUMNS} FROM facts WHERE id = ?", [fact_id]).fetchall()
+        return _row_to_fact(rows[0]) if rows else None
+
+    def count(self) -> int:
+        row = self.con.execute("SELECT count(*) FROM facts").fetchone()
+        return row[0] if row else 0
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def ingest_csv_file(store: Store, path: Path, ticker: str | None = None) -> IngestReport:
+    data = read_bounded(path)
+    facts = parse_csv_facts(decode(data, str(path)), name=path.name, ticker=ticker)
+    return store.ingest(facts, path.name, _sha256(data), kind="csv")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, facts: Iterable[Fact]) -> None:
+    # Column-wise UNNEST: one statement for the whole batch, ~50x faster than executemany.
+    cat = catalogue()
+    columns: list[list] = [[] for _ in range(20)]
+    for f in facts:
+        values = (
+            f.id,
+            f.ticker,
+            f.cik,
+            f.metric,
+            cat.metrics[f.metric].axis,
+            f.member,
+            f.period.start,
+            f.period.end,
+            str(f.period.label),
+            f.period.label.year,
+            f.period.label.quarter,
+            format(f.value, "f"),
+            f.decimals,
+            f.unit,
+            f.derived,
+            list(f.inputs),
+            f.source.document,
+            f.source.locator,
+            f.source.url,
+            f.source.note,
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    if not columns[0]:
+        return
+    selects = ", ".join("unnest(?::VARCHAR[])::DECIMAL(38, 6)" if i == 11 else "unnest(?)" for i in range(20))
+    con.execute(f"INSERT INTO facts ({COLUMNS}) SELECT {selects}", columns)
+
+
+def _row_to_fact(row: tuple) -> Fact:
+    (
+        _id,
+        ticker,
+        cik,
+        metric,
+        _axis,
+        member,
+        start,
+        end,
+        label,
+        _year,
+        _quarter,
+        value,
+        decimals,
+        unit,
+        derived,
+        inputs,
+        document,
+        locator,
+        url,
+        note,
+    ) = row
+    assert isinstance(start, date) and isinstance(value, Decimal)
+    return Fact(
+        ticker=ticker,
+        metric=metric,
+        member=member,
+        period=Period(start, end, parse_label(label)),
+        value=_trim(value, decimals),
+        decimals=decimals,
+        unit=unit,
+        source=Source(document, locator, url, note),
+        cik=cik or "",
+        derived=derived,
+        inputs=tuple(inputs),
+    )
+
+
+def _trim(value: Decimal, decimals: int) -> Decimal:
+    """Drop the padding zeros DECIMAL(38, 6) adds, keeping the digits the source stated."""
+    return value.quantize(Decimal(1).scaleb(-max(decimals, 0))) if decimals < 6 else value

@@ -1,0 +1,50 @@
+"""Shared fixtures: real DuckDB files in tmp dirs, the real bundled data, ../shared beside the checkout."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from caibao.facts.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+BUNDLED_CSV = REPO / "src" / "caibao" / "facts" / "data" / "amzn-facts.csv"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "reference" / "amzn-facts.csv").is_file():
+        pytest.skip("../shared is not beside the checkout")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store seeded with the bundled data; tests that write get their own copy (db_path)."""
+    path = tmp_path_factory.mktemp("seeded") / "caibao.duckdb"
+    Store.open(path).close()
+    return path
+
+
+@pytest.fixture
+def db_path(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "caibao.duckdb"
+    shutil.copy(seeded_db, path)
+    monkeypatch.setenv("CAIBAO_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store.open(db_path) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def amzn(seeded_db: Path):
+    """AMZN's facts as an index (read-only use)."""
+    with Store.open(seeded_db) as s:
+        return s.index("AMZN")
