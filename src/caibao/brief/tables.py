@@ -135,7 +135,11 @@ class TableBuilder:
         )
         if total:
             rows.append(
-                Row(total.key, total.label, (*total.cells, Cell(share_column, "100.0%", Decimal(100), "percent")))
+                Row(
+                    total.key,
+                    total.label,
+                    (*total.cells, Cell(share_column, "100.0%", Decimal(100), "percent", total.cells[0].sources)),
+                )
             )
         return self._table("lines", "millions", rows, ("QoQ", "YoY", share_column))
 

@@ -133,7 +133,8 @@ class Store:
             return IngestReport(same[0], 0, 0, 0, unchanged=True)
         broken = self._broken_identities(facts, document)
         if broken:
-            more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+            others = list(dict.fromkeys(f"'{b.name}'" for b in broken[1:]))
+            more = f" (also broken: {', '.join(others)})" if others else ""
             raise IngestError(broken[0].message() + more)
         con = self.con
         con.execute("BEGIN TRANSACTION")
