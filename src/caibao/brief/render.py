@@ -15,10 +15,12 @@ FORMATS = ("md", "html", "json")
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
+    # Markdown is whitespace-sensitive: block tags take their own line break with them.
     return jinja2.Environment(
         loader=jinja2.PackageLoader("caibao.brief", "templates"),
         autoescape=autoescape,
-        trim_blocks=False,
+        trim_blocks=not autoescape,
+        lstrip_blocks=not autoescape,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
