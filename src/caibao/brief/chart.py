@@ -68,11 +68,11 @@ def layout(chart: Chart, lang: str) -> Geometry:
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:
-    """The smallest 1/2/2.5/5 x 10^n at or above value, so axis ticks read as round numbers."""
+    """The smallest ceiling at or above value whose quarters (the four ticks) are round numbers."""
     if value <= 0:
         return Decimal(1)
     magnitude = Decimal(10) ** (value.adjusted())
-    for step in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+    for step in (Decimal(x) for x in ("1", "1.2", "1.6", "2", "2.4", "3.2", "4", "4.8", "6", "8", "10")):
         if value <= step * magnitude:
             return step * magnitude
     return 10 * magnitude
