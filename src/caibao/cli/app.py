@@ -40,6 +40,18 @@ class BriefFormat(StrEnum):
     json = "json"
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+class FailOn(StrEnum):
+    contradicted = "contradicted"
+    unverifiable = "unverifiable"
+    never = "never"
+
+
 class FactsFormat(StrEnum):
     table = "table"
     json = "json"
@@ -102,6 +114,64 @@ def facts(
         _write(facts_output.as_json(found), None)
     else:
         Console().print(facts_output.as_table(found))
+
+
+@app.command()
+def check(
+    article: Annotated[str, typer.Argument(help="Article file (.txt, .md, .html) or - for standard input.")],
+    ticker: Annotated[
+        str | None, typer.Option("--ticker", help="Company the article is about (else detected).")
+    ] = None,
+    form: Annotated[
+        CheckFormat | None, typer.Option("--format", help="Output format (table on a terminal, else json).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when any claim has this verdict.")
+    ] = FailOn.never,
+    db: DbOption = None,
+) -> None:
+    """Find every numeric claim in ARTICLE and say whether the filings support it."""
+    from caibao.claims import report as render
+    from caibao.claims.check import MAX_CHARS, check_text
+    from caibao.facts.store import Store
+
+    text, name = _read_article(article, MAX_CHARS)
+    is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    with Store.open(db) as store:
+        result = check_text(store, text, ticker, document=name, html=is_html)
+        index = store.index(result.ticker)
+    chosen = form or (CheckFormat.table if sys.stdout.isatty() and output is None else CheckFormat.json)
+    if chosen is CheckFormat.table and output is None:
+        Console().print(render.to_table(result))
+    elif chosen is CheckFormat.table:
+        console = Console(record=True, width=160)
+        with console.capture():
+            console.print(render.to_table(result))
+        _write(console.export_text(), output)
+    elif chosen is CheckFormat.json:
+        _write(render.to_json(result, index), output)
+    else:
+        _write(render.to_html(result), output)
+    if fail_on is not FailOn.never and result.count(fail_on.value):
+        raise typer.Exit(1)
+
+
+def _read_article(article: str, limit: int) -> tuple[str, str]:
+    if article == "-":
+        data = sys.stdin.buffer.read(limit * 4 + 1)
+        name = "<stdin>"
+    else:
+        path = Path(article)
+        if not path.is_file():
+            raise CaibaoError(f"{article}: no such file")
+        if path.stat().st_size > limit * 4:
+            raise CaibaoError(f"{article}: {path.stat().st_size} bytes is over the limit for an article")
+        data, name = path.read_bytes(), path.name
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError as exc:
+        raise CaibaoError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 @app.command()

@@ -14,8 +14,10 @@ class FactIndex:
 
     def __init__(self, facts: Iterable[Fact]):
         self._by_key: dict[tuple[str, str, FiscalLabel], Fact] = {}
+        self._by_id: dict[str, Fact] = {}
         for fact in facts:
             self._by_key.setdefault((fact.metric, fact.member, fact.period.label), fact)
+            self._by_id[fact.id] = fact
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -25,6 +27,9 @@ class FactIndex:
 
     def get(self, metric: str, label: FiscalLabel, member: str = "") -> Fact | None:
         return self._by_key.get((metric, member, label))
+
+    def by_id(self, fact_id: str) -> Fact | None:
+        return self._by_id.get(fact_id)
 
     def members(self, metric: str) -> list[str]:
         return sorted({m for (k, m, _) in self._by_key if k == metric and m})

@@ -1,0 +1,96 @@
+"""Check an article: extract every numeric claim, resolve it, verify it against the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from caibao.claims.html_text import html_to_text
+from caibao.claims.model import Claim
+from caibao.claims.normalize import fold
+from caibao.claims.periods import document_quarter
+from caibao.claims.prose import resolve_prose
+from caibao.claims.tables import resolve_tables
+from caibao.claims.verify import verify
+from caibao.errors import CaibaoError
+from caibao.facts.index import FactIndex
+from caibao.facts.store import Store
+
+MAX_CHARS = 2_000_000
+
+
+@dataclass
+class Report:
+    document: str
+    ticker: str
+    text: str
+    claims: list[Claim] = field(default_factory=list)
+
+    def count(self, verdict: str) -> int:
+        return sum(c.verdict == verdict for c in self.claims)
+
+
+def check_text(store: Store, text: str, ticker: str | None = None, document: str = "-", html: bool = False) -> Report:
+    """Check an article. With `html`, the text is read out of the markup and every offset reported
+    is an offset in the HTML as given."""
+    if len(text) > MAX_CHARS:
+        raise CaibaoError(f"{document}: {len(text)} characters is over the {MAX_CHARS}-character limit")
+    source = text
+    offsets: list[int] | None = None
+    if html:
+        text, offsets = html_to_text(source)
+    folded = fold(text)
+    ticker = (ticker or _detect_ticker(store, folded) or "").upper()
+    if not ticker:
+        held = ", ".join(store.tickers())
+        raise CaibaoError(f"{document}: no company detected; say which with --ticker ({held})")
+    index = store.index(ticker)
+    if not len(index):
+        raise CaibaoError(
+            f"no facts for {ticker} in {store.path}; companies in the store: {', '.join(store.tickers())}"
+        )
+    report = check_with_index(index, text, folded, ticker, document)
+    if offsets is not None:
+        for claim in report.claims:
+            claim.start, claim.end = offsets[claim.start], offsets[claim.end - 1] + 1
+        report.text = source
+    return report
+
+
+def check_with_index(index: FactIndex, text: str, folded: str, ticker: str, document: str) -> Report:
+    quarters = [q for q in index.labels("revenue") if q.is_quarter]
+    document_period = document_quarter(folded, quarters[-1])
+    table_claims, tables = resolve_tables(text, folded)
+    claims = table_claims + resolve_prose(text, folded, document_period, skip=tables)
+    _carry_repeated_figures(claims)
+    for claim in claims:
+        verify(claim, index)
+    claims.sort(key=lambda c: (c.start, c.end))
+    return Report(document, ticker, text, claims)
+
+
+def _carry_repeated_figures(claims: list[Claim]) -> None:
+    """A figure repeated later without its period ("2000亿美元的资本开支", after "2026年...约2000亿美元")
+    is the same claim: it takes the period and measure it was first given."""
+    first: dict[tuple, Claim] = {}
+    for claim in sorted(claims, key=lambda c: c.start):
+        key = (claim.metric, claim.segment, claim.kind, claim.stated)
+        if claim.period_explicit or key not in first:
+            first.setdefault(key, claim)
+            continue
+        earlier = first[key]
+        if earlier.period_explicit and (earlier.period != claim.period or earlier.measure != claim.measure):
+            claim.period, claim.measure = earlier.period, earlier.measure
+            claim.reason = claim.reason or earlier.reason
+
+
+_NAMES = {"AMZN": ("亚马逊", "amazon", "amzn")}
+
+
+def _detect_ticker(store: Store, folded: str) -> str | None:
+    best, hits = None, 0
+    for ticker in store.tickers():
+        names = _NAMES.get(ticker, (ticker.lower(),))
+        count = sum(folded.count(n) for n in names)
+        if count > hits:
+            best, hits = ticker, count
+    return best

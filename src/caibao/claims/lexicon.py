@@ -1,0 +1,104 @@
+"""The checker's vocabulary (claims/data/lexicon.toml), compiled once into regular expressions."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    """Longest first, so "营业利润率" beats "营业利润"; ASCII words not inside longer words ("up" is
+    not in "upgrade"), though a digit may touch them ("3.9gw")."""
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        escaped = re.escape(word)
+        if word[0].isascii() and word[0].isalpha():
+            escaped = r"(?<![a-z])" + escaped
+        if word[-1].isascii() and word[-1].isalpha():
+            escaped += r"(?![a-z])"
+        parts.append(escaped)
+    return "|".join(parts)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A category of keywords and the value each one stands for."""
+
+    pattern: re.Pattern[str]
+    values: dict[str, str]
+
+    def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+        return list(self.pattern.finditer(text, start, len(text) if end is None else end))
+
+    def last(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        found = self.find_all(text, start, end)
+        return found[-1] if found else None
+
+    def value(self, match: re.Match[str]) -> str:
+        return self.values[match.group(0)]
+
+
+def _vocabulary(mapping: dict[str, str]) -> Vocabulary:
+    return Vocabulary(re.compile(_alternation(list(mapping))), mapping)
+
+
+def _words(words: list[str], value: str = "") -> Vocabulary:
+    return _vocabulary({w: value or w for w in words})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    raw: dict
+    multipliers: dict[str, int]
+    table_units: dict[str, int]
+    metrics: Vocabulary
+    segments: Vocabulary
+    lines: Vocabulary
+    other_companies: Vocabulary
+    off_record: Vocabulary
+    measures: Vocabulary  # word -> measure name
+    qualifiers: Vocabulary  # word -> qualifier kind
+    direction: Vocabulary  # word -> up / down
+    growth_words: Vocabulary
+    first_above: Vocabulary
+    streaks: tuple[re.Pattern[str], ...]
+    quarter_patterns: tuple[re.Pattern[str], ...]
+    year_patterns: tuple[re.Pattern[str], ...]
+    relative_periods: Vocabulary  # word -> current_quarter / previous_quarter / year_ago / same_period / full_year
+
+
+@cache
+def lexicon() -> Lexicon:
+    text = resources.files("caibao.claims").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    measures = {w: name for name, words in raw["measures"].items() for w in words}
+    qualifiers = {w: kind for kind, words in raw["qualifiers"].items() for w in words}
+    direction = {w: kind for kind, words in raw["direction"].items() for w in words}
+    periods = raw["periods"]
+    relative = {
+        w: kind
+        for kind in ("current_quarter", "previous_quarter", "year_ago", "same_period", "full_year")
+        for w in periods[kind]
+    }
+    return Lexicon(
+        raw=raw,
+        multipliers=raw["multipliers"],
+        table_units=raw["table_units"],
+        metrics=_vocabulary(raw["metrics"]),
+        segments=_vocabulary(raw["segments"]),
+        lines=_vocabulary(raw["lines"]),
+        other_companies=_words(raw["other_companies"]["names"]),
+        off_record=_words(raw["off_record"]["words"]),
+        measures=_vocabulary(measures),
+        qualifiers=_vocabulary(qualifiers),
+        direction=_vocabulary(direction),
+        growth_words=_words(raw["growth_words"]["words"]),
+        first_above=_words(raw["records"]["first_above"]),
+        streaks=tuple(re.compile(p) for p in raw["records"]["streak"]),
+        quarter_patterns=tuple(re.compile(p) for p in periods["quarter"]),
+        year_patterns=tuple(re.compile(p) for p in periods["year"]),
+        relative_periods=_vocabulary(relative),
+    )

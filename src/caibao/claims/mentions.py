@@ -1,0 +1,168 @@
+"""Find the numbers in (folded) text that make a claim: amounts, percentages, points, multiples,
+counts, with their qualifiers ("超过", "about"), sign and range. Dates, years, quarter names and
+bare numbers without a unit are not claims and are left out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import cache
+
+from caibao.claims.lexicon import _alternation, lexicon
+from caibao.claims.numerals import CHINESE_NUMERAL, parse_number
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    kind: str  # money | percent | points | multiple | count | number (a bare number, tables only)
+    value: Decimal  # money in USD; percent and points in percent points; a range's low end
+    places: int  # decimal places written, after the multiplier: 2134亿 -> step 1e8
+    step: Decimal  # one unit of the last digit written, in the value's unit
+    qualifier: str = "eq"  # eq | approx | at_least | at_most | near_below | range
+    high: Decimal | None = None  # a range's high end
+    currency: bool = False
+    unit_word: str = ""
+    power: int = 0  # the multiplier written after the number (亿 = 8, billion = 9)
+
+    @property
+    def low(self) -> Decimal:
+        return self.value
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    lx = lexicon().raw
+    multipliers = _alternation(list(lx["multipliers"]))
+    after = _alternation(lx["currency"]["after"])
+    percent_words = [
+        w for key in ("percent", "points", "bps", "multiple", "tenths", "digits") for w in lx["percent"][key]
+    ]
+    percents = _alternation(percent_words)
+    counts = _alternation(lx["counts"]["units"])
+    number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    chinese = f"[{CHINESE_NUMERAL}]+"
+    return re.compile(
+        rf"(?P<neg>\(|-(?=[\d$]))?(?P<cur>us\$|usd\s?|\$)?\s?(?P<num>{number})(?![\d.]*[a-z]{{3,}})"
+        rf"|(?P<cn>{chinese})(?=\s?(?:{percents}|亿|万))",
+    ), re.compile(
+        rf"\s?(?P<mult>{multipliers})?\s?(?P<unit>{after}|{percents}|{counts})?",
+    )  # type: ignore[return-value]
+
+
+_DATE_AFTER = re.compile(r"\s?(?:年|月|日|号|季|个月|个季度|个交易日|天|周|财年|年度|位(?!数)|个?小时|分钟)")
+_LETTER_BEFORE = re.compile(r"[a-z]$")
+_VAGUE_BEFORE = re.compile(r"(?:数|几|单位\s?[::]?\s?)$")
+_RANGE = re.compile(r"\s?(?:至|到|-|–|—|~|to)\s?")
+
+
+def _unit_kind(unit: str) -> str:
+    lx = lexicon().raw
+    for key in ("percent", "points", "bps", "multiple", "tenths", "digits"):
+        if unit in lx["percent"][key]:
+            return key
+    if unit in lx["currency"]["after"]:
+        return "currency"
+    return "count"
+
+
+def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool = False) -> list[Mention]:
+    """Mentions in text[start:end]. In a table cell (`table`), unit-less numbers count (they take the
+    table's unit) and parentheses mean a negative figure; in prose "(24%)" is only an aside."""
+    head, tail = _pattern()  # type: ignore[misc]
+    end = len(text) if end is None else end
+    found: list[Mention] = []
+    pos = start
+    while True:
+        m = head.search(text, pos, end)
+        if m is None:
+            break
+        pos = m.end()
+        if m.group("num") and _LETTER_BEFORE.search(text, max(start, m.start("num") - 1), m.start("num")):
+            continue  # Trainium2, EC2, S3: names, not figures
+        if _DATE_AFTER.match(text, m.end()):
+            continue  # 2025年, 12月31日, 13个季度, 12 个月: dates and spans of time, not figures
+        if m.group("cn") and _VAGUE_BEFORE.search(text, max(start, m.start() - 3), m.start()):
+            continue  # 数十亿, 几百万, and the unit line 单位:百万美元
+        t = tail.match(text, m.end(), end)
+        mult, unit = (t.group("mult") or "", t.group("unit") or "") if t else ("", "")
+        if mult and unit == "" and mult in ("b", "m", "k") and not m.group("cur"):
+            mult = ""  # "3 m" is metres more often than millions without a currency sign
+        stop = t.end() if t and (mult or unit) else m.end()
+        mention = _mention(m, mult, unit, stop, table)
+        if mention is not None:
+            found.append(mention)
+            pos = stop
+    return _merge_ranges(text, found)
+
+
+def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> Mention | None:
+    lx = lexicon()
+    value, places = parse_number(m.group("num") or m.group("cn"))
+    unit_kind = _unit_kind(unit) if unit else ""
+    currency = bool(m.group("cur")) or unit_kind == "currency"
+    power = lx.multipliers.get(mult, 0)
+    sign = m.group("neg") or ""
+    negative = sign == "-" or (sign == "(" and table)
+    start = (
+        m.start("neg") if negative else m.start("cur") if m.group("cur") else m.start("num" if m.group("num") else "cn")
+    )
+    step = Decimal(1).scaleb(power - places)
+    value = value.scaleb(power)
+    qualifier = "eq"
+    if unit_kind in ("percent", "points", "multiple"):
+        kind = "points" if unit_kind == "points" else unit_kind
+    elif unit_kind == "bps":
+        kind, value, step = "points", value / HUNDRED, step / HUNDRED
+    elif unit_kind == "tenths":  # 6成 = 60%
+        kind, value, step = "percent", value * 10, step * 10
+    elif unit_kind == "digits":  # 三位数 growth: at least 100%
+        kind, value, step, qualifier = "percent", Decimal(10) ** (int(value) - 1) * HUNDRED, HUNDRED, "at_least"
+    elif unit_kind == "count":
+        kind = "count"
+    elif currency or power:
+        kind = "money"
+    elif table:
+        kind = "number"
+    else:
+        return None
+    if negative:
+        value = -value
+    end = stop + 1 if sign == "(" and negative and m.string[stop : stop + 1] == ")" else stop
+    return Mention(start, end, kind, value, places, step, qualifier, currency=currency, unit_word=unit, power=power)
+
+
+def _merge_ranges(text: str, found: list[Mention]) -> list[Mention]:
+    """ "30% 至 40%", "173.5 - 178.5", "$21.0–26.0 billion": one claim with both ends."""
+    merged: list[Mention] = []
+    for mention in found:
+        if merged:
+            prev = merged[-1]
+            gap = text[prev.end : mention.start]
+            if not gap and mention.value < 0 and text[mention.start] == "-":  # "173.5-178.5"
+                gap, mention = "-", replace(mention, value=-mention.value)
+            compatible = prev.kind == mention.kind or (prev.kind in ("number", "money") and mention.kind == "money")
+            if compatible and prev.qualifier != "range" and _RANGE.fullmatch(gap) and mention.value >= abs(prev.value):
+                low = prev.value
+                if prev.power == 0 and mention.power:  # "21.0–26.0 billion": the multiplier is written once
+                    low = prev.value.scaleb(mention.power)
+                merged[-1] = Mention(
+                    prev.start,
+                    mention.end,
+                    mention.kind,
+                    low,
+                    mention.places,
+                    mention.step,
+                    "range",
+                    mention.value,
+                    prev.currency or mention.currency,
+                    mention.unit_word,
+                    mention.power,
+                )
+                continue
+        merged.append(mention)
+    return merged

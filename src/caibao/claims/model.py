@@ -1,0 +1,39 @@
+"""A numeric claim: what the article says, what it is about, and what the filings say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from caibao.facts.periods import FiscalLabel
+
+SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
+
+
+@dataclass
+class Claim:
+    quote: str  # the number as written, from the original text
+    start: int  # offsets in the original text
+    end: int
+    sentence: str
+    kind: str  # money | percent | points | multiple | count | number
+    stated: Decimal  # money in USD, percentages in percent points
+    stated_low: Decimal | None
+    stated_high: Decimal | None
+    qualifier: str = "eq"
+    step: Decimal = Decimal(1)  # one unit of the last digit written, in the stated unit
+    places: int = 0  # decimal places written
+    power: int = 0  # the multiplier written (亿 = 8)
+    metric: str | None = None  # a standard metric key
+    segment: str = ""  # member: segment, revenue line or region
+    period: FiscalLabel | None = None
+    period_explicit: bool = False  # said in the claim's own sentence, not carried from an earlier one
+    measure: str = "level"  # level | yoy | qoq | margin | share | incremental | run_rate | ttm | first_above | streak
+    share_of: str | None = None  # for share: the metric of the whole
+    reason: str = ""  # why the claim cannot be checked, when it cannot
+    actual: Decimal | None = None
+    verdict: str = UNVERIFIABLE
+    explanation: str = ""
+    cause: str = ""
+    sources: list[str] = field(default_factory=list)
+    in_table: bool = False
