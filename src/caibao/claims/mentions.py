@@ -92,7 +92,9 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
         mult, unit = (t.group("mult") or "", t.group("unit") or "") if t else ("", "")
         if mult and unit == "" and mult in ("b", "m", "k") and not m.group("cur"):
             mult = ""  # "3 m" is metres more often than millions without a currency sign
-        stop = t.end() if t and (mult or unit) else m.end()
+        stop = m.end()
+        if t and (mult or unit):
+            stop = t.end("unit") if t.group("unit") else t.end("mult")
         mention = _mention(m, mult, unit, stop, table)
         if mention is not None:
             found.append(mention)
@@ -121,7 +123,7 @@ def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> 
     elif unit_kind == "tenths":  # 6成 = 60%
         kind, value, step = "percent", value * 10, step * 10
     elif unit_kind == "digits":  # 三位数 growth: at least 100%
-        kind, value, step, qualifier = "percent", Decimal(10) ** (int(value) - 1) * HUNDRED, HUNDRED, "at_least"
+        kind, value, step, qualifier = "percent", Decimal(10) ** (int(value) - 1), HUNDRED, "at_least"
     elif unit_kind == "count":
         kind = "count"
     elif currency or power:

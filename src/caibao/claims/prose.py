@@ -211,7 +211,10 @@ def _claim(original: str, folded: str, mention: Mention, sentence: str, s_start:
                 claim.share_of = lx.metrics.value(right_metric) if right_metric else claim.metric
     if lx.measures.last(folded, s_start, mention.start) and _said_as_guidance(folded, s_start, mention.start):
         claim.measure = "guidance"
-    growth_said = lx.growth_words.last(folded, *lead) or lx.growth_words.last(folded, lead_start - 8, lead_start)
+    growth_said = any(
+        v.last(folded, *lead) or v.last(folded, max(s_start, lead_start - 8), lead_start)
+        for v in (lx.growth_words, lx.direction)
+    )
     if claim.kind == "percent" and claim.measure == "level" and growth_said:
         claim.measure = "yoy"
     direction = lx.direction.last(folded, *lead)
@@ -219,6 +222,14 @@ def _claim(original: str, folded: str, mention: Mention, sentence: str, s_start:
         claim.stated = -claim.stated
         if claim.stated_high is not None:
             claim.stated_high = -claim.stated_high
+    return claim
+
+
+def _bare_subject(folded: str, s_start: int, position: int) -> Claim:
+    """The subject (metric, segment) the words before `position` name, for a claim with no figure."""
+    probe = Mention(position, position, "percent", Decimal(0), 0, Decimal(1))
+    claim = _claim(folded, folded, probe, "", s_start, s_start)
+    claim.period = None
     return claim
 
 
@@ -264,7 +275,7 @@ def _records(
             seen.add(m.start(1))
             clause = next((i for i, (a, b) in enumerate(clauses) if a <= m.start() < b), 0)
             subject = [c for c in claims if c.start < m.start() and c.start >= s_start]
-            base = subject[-1] if subject else None
+            base = subject[-1] if subject else _bare_subject(folded, s_start, m.start())
             claim = Claim(
                 quote=original[m.start() : m.end()],
                 start=m.start(),
@@ -275,14 +286,10 @@ def _records(
                 stated_low=None,
                 stated_high=None,
                 measure="streak",
-                metric=base.metric
-                if base
-                else lx.metrics.value(lx.metrics.last(folded, s_start, m.start()))
-                if lx.metrics.last(folded, s_start, m.start())
-                else None,
-                segment=base.segment if base else "",
-                period=base.period if base else period,
-                period_explicit=base.period_explicit if base else False,
+                metric=base.metric,
+                segment=base.segment,
+                period=base.period or period,
+                period_explicit=base.period_explicit,
             )
             claim.reason = clause_veto.get(clause, "")
             found.append(claim)

@@ -126,6 +126,10 @@ def verify(claim: Claim, index: FactIndex) -> None:
         claim.verdict, claim.explanation = UNVERIFIABLE, member_or_reason
         return
     figure = compute(claim, index)
+    if figure is not None and (figure.unit == "percent") != (claim.kind in ("percent", "points")):
+        claim.verdict = UNVERIFIABLE
+        claim.explanation = f"what the {claim.kind} figure measures of {_name(metric, member_or_reason)} is not clear"
+        return
     if figure is None or figure.value is None:
         period = claim.period or "the period"
         claim.verdict = UNVERIFIABLE
