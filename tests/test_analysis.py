@@ -93,3 +93,9 @@ def test_records_refuse_to_bridge_a_gap(amzn):
     facts = [f for f in amzn if not (f.label == "2023Q2" and f.metric == "revenue")]
     record = records.first_above(FactIndex(facts), "revenue", L("2025Q4"))
     assert record is not None and record.history == 9
+
+
+def test_growth_record_of_a_fiscal_year_counts_years(amzn):
+    # Regression: a streak claim about a fiscal year used to crash stepping back by quarters.
+    record = records.fastest_growth(amzn, "segment_revenue", L("FY2025"), "AWS", minimum=1)
+    assert record is not None and (record.quarters, str(record.since)) == (3, "FY2022")

@@ -9,7 +9,9 @@ import pytest
 from .conftest import REPO
 
 
-@pytest.mark.parametrize("args", [["check", "src", "tests"], ["format", "--check", "src", "tests"]])
+@pytest.mark.parametrize(
+    "args", [["check", "src", "tests", "benchmarks"], ["format", "--check", "src", "tests", "benchmarks"]]
+)
 def test_ruff(args):
     ruff = shutil.which("ruff", path=str(REPO / ".venv" / "bin")) or shutil.which("ruff")
     command = [ruff] if ruff else [sys.executable, "-m", "ruff"]

@@ -37,24 +37,30 @@ class Threshold:
     sources: tuple[str, ...]
 
 
+def _back(label: FiscalLabel, steps: int) -> FiscalLabel:
+    """`steps` periods earlier: quarters for a quarter, years for a fiscal year."""
+    return label.shift(-steps) if label.is_quarter else FiscalLabel(label.year - steps)
+
+
 def fastest_growth(
     index: FactIndex, metric: str, label: FiscalLabel, member: str = "", minimum: int = 4
 ) -> GrowthRecord | None:
-    """The growth record at `label`, if it beats at least `minimum` earlier quarters."""
+    """The growth record at `label`, if it beats at least `minimum` earlier periods (quarters for a
+    quarter, years for a fiscal year)."""
     now = yoy(index, metric, label, member)
     if now is None or now.value is None:
         return None
     sources = list(now.sources)
     back = 1
     while True:
-        earlier = yoy(index, metric, label.shift(-back), member)
+        earlier = yoy(index, metric, _back(label, back), member)
         if earlier is None or earlier.value is None:
             # History ends (or has a hole): a record over what came before is all we can say.
             quarters, since = back - 1, None
             break
         sources.extend(s for s in earlier.sources if s not in sources)
         if earlier.value >= now.value:
-            quarters, since = back, label.shift(-back)
+            quarters, since = back, _back(label, back)
             break
         back += 1
     if quarters < minimum:
