@@ -67,7 +67,7 @@ def test_facts_csv_columns_and_base_units(db_path):
 def test_facts_filters_json_and_table(db_path):
     doc = json.loads(invoke("facts", "AMZN", "--metric", "segment_operating_income", "--segment", "AWS",
                             "--period", "2025Q4", "--format", "json"))  # fmt: skip
-    assert [(f["value"], f["unit"], f["locator"]) for f in doc] == [("12465000000", "USD", doc[0]["locator"])]
+    assert [(f["value"], f["unit"], f["locator"]) for f in doc] == [(12465000000, "USD", doc[0]["locator"])]
     table = invoke("facts", "AMZN", "--metric", "eps_diluted", "--period", "2025Q4")
     assert "eps_diluted" in table and "1.95" in table
 

@@ -35,3 +35,12 @@ def share_pct(part: Decimal, whole: Decimal) -> Decimal | None:
 def in_millions(value: Decimal) -> str:
     """A USD amount as the plain millions figure a filing's table shows (for messages)."""
     return f"{round_half_up(value.scaleb(-6), 0):,}"
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """A Decimal for JSON: integers stay exact; fractions keep six places, past any displayed digit."""
+    if value is None or not value.is_finite():
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(round(value, 6))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 import jinja2
 
+from caibao.analysis.rounding import json_number
 from caibao.brief.chart import layout
 from caibao.brief.i18n import Words
 from caibao.brief.model import Brief, Cell
@@ -39,19 +39,10 @@ def render(brief: Brief, form: str) -> str:
     raise ValueError(f"format {form!r} is not one of {', '.join(FORMATS)}")
 
 
-def _number(value: Decimal | None) -> float | int | None:
-    """JSON number for a Decimal: integers stay exact; ratios keep 6 places, far past display."""
-    if value is None:
-        return None
-    if value == value.to_integral_value():
-        return int(value)
-    return float(round(value, 6))
-
-
 def _cell(cell: Cell) -> dict:
-    out: dict = {"column": cell.column, "text": cell.text, "value": _number(cell.value), "unit": cell.unit}
+    out: dict = {"column": cell.column, "text": cell.text, "value": json_number(cell.value), "unit": cell.unit}
     if cell.low is not None or cell.high is not None:
-        out["low"], out["high"] = _number(cell.low), _number(cell.high)
+        out["low"], out["high"] = json_number(cell.low), json_number(cell.high)
     out["facts"] = list(cell.sources)
     return out
 
@@ -84,30 +75,13 @@ def to_json(brief: Brief) -> str:
                 "title": c.title,
                 "labels": list(c.labels),
                 "series": [
-                    {"name": s.name, "values": [_number(v) for v in s.values], "facts": list(s.sources)}
+                    {"name": s.name, "values": [json_number(v) for v in s.values], "facts": list(s.sources)}
                     for s in c.series
                 ],
             }
             for c in brief.charts
         ],
         "notes": brief.notes,
-        "facts": {
-            f.id: {
-                "metric": f.metric,
-                "segment": f.member,
-                "period": f.label,
-                "period_start": f.period.start.isoformat(),
-                "period_end": f.period.end.isoformat(),
-                "value": _number(f.value),
-                "decimals": f.decimals,
-                "unit": f.unit,
-                "derived": f.derived,
-                "document": f.source.document,
-                "locator": f.source.locator,
-                "url": f.source.url,
-                "note": f.source.note,
-            }
-            for f in sorted(brief.facts.values(), key=lambda f: f.id)
-        },
+        "facts": {f.id: f.record() for f in sorted(brief.facts.values(), key=lambda f: f.id)},
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

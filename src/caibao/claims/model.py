@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from caibao.claims.mentions import Mention
 from caibao.facts.periods import FiscalLabel
 
 SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
@@ -37,3 +38,22 @@ class Claim:
     cause: str = ""
     sources: list[str] = field(default_factory=list)
     in_table: bool = False
+
+    @classmethod
+    def of(cls, original: str, mention: Mention, sentence: str, **resolved: object) -> Claim:
+        """A claim for a number found in the text, before anything is known of what it is about."""
+        return cls(
+            quote=original[mention.start : mention.end],
+            start=mention.start,
+            end=mention.end,
+            sentence=sentence,
+            kind=mention.kind,
+            stated=mention.value,
+            stated_low=None,
+            stated_high=mention.high,
+            qualifier=mention.qualifier,
+            step=mention.step,
+            places=mention.places,
+            power=mention.power,
+            **resolved,  # type: ignore[arg-type]
+        )

@@ -136,20 +136,7 @@ def _local_mark(marks: list[PeriodMark], position: int) -> PeriodMark | None:
 
 def _claim(original: str, folded: str, mention: Mention, sentence: str, s_start: int, lead_start: int) -> Claim:
     lx = lexicon()
-    claim = Claim(
-        quote=original[mention.start : mention.end],
-        start=mention.start,
-        end=mention.end,
-        sentence=sentence,
-        kind=mention.kind,
-        stated=mention.value,
-        stated_low=None,
-        stated_high=mention.high,
-        qualifier=mention.qualifier,
-        step=mention.step,
-        places=mention.places,
-        power=mention.power,
-    )
+    claim = Claim.of(original, mention, sentence)
     # Qualifier: the words just before (超过, 约, 近) or just after (以上, 左右) the figure.
     if claim.qualifier == "eq":
         before = lx.qualifiers.last(folded, max(lead_start, mention.start - 6), mention.start)

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import html
 import json
-from decimal import Decimal
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from caibao.analysis.rounding import json_number
 from caibao.claims.check import Report
 from caibao.claims.model import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Claim
 from caibao.claims.verify import store_metric
 
 _STYLE = {SUPPORTED: "green", CONTRADICTED: "bold red", UNVERIFIABLE: "dim"}
-
-
-def _number(value: Decimal | None) -> float | int | None:
-    if value is None or not value.is_finite():
-        return None
-    if value == value.to_integral_value():
-        return int(value)
-    return float(round(value, 6))
 
 
 def claim_json(claim: Claim, metric: str | None) -> dict:
@@ -35,10 +27,10 @@ def claim_json(claim: Claim, metric: str | None) -> dict:
         "segment": claim.segment,
         "period": str(claim.period) if claim.period else None,
         "measure": claim.measure,
-        "stated": _number(claim.stated),
-        "stated_low": _number(claim.stated_low),
-        "stated_high": _number(claim.stated_high),
-        "actual": _number(claim.actual),
+        "stated": json_number(claim.stated),
+        "stated_low": json_number(claim.stated_low),
+        "stated_high": json_number(claim.stated_high),
+        "actual": json_number(claim.actual),
         "verdict": claim.verdict,
         "cause": claim.cause or None,
         "explanation": claim.explanation,

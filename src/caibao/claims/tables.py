@@ -144,19 +144,10 @@ def resolve_tables(original: str, folded: str) -> tuple[list[Claim], list[tuple[
             sentence = original[row[0].start - 1 : row[-1].end + 1].strip()
             for cell, (role, period, slash_year) in zip(row[1:], columns[1:], strict=False):
                 for mention in find_mentions(folded, cell.start, cell.end, table=True):
-                    claim = Claim(
-                        quote=original[mention.start : mention.end],
-                        start=mention.start,
-                        end=mention.end,
-                        sentence=sentence,
-                        kind=mention.kind,
-                        stated=mention.value,
-                        stated_low=None,
-                        stated_high=mention.high,
-                        qualifier=mention.qualifier,
-                        step=mention.step,
-                        places=mention.places,
-                        power=mention.power,
+                    claim = Claim.of(
+                        original,
+                        mention,
+                        sentence,
                         metric=metric,
                         segment=segment,
                         period=period or first_period,

@@ -52,27 +52,7 @@ def as_csv(facts: list[Fact]) -> str:
 
 
 def as_json(facts: list[Fact]) -> str:
-    rows = [
-        {
-            "id": f.id,
-            "ticker": f.ticker,
-            "cik": f.cik,
-            "metric": f.metric,
-            "segment": f.member,
-            "period": f.label,
-            "period_start": f.period.start.isoformat(),
-            "period_end": f.period.end.isoformat(),
-            "value": format(f.value, "f"),
-            "decimals": f.decimals,
-            "unit": f.unit,
-            "derived": f.derived,
-            "document": f.source.document,
-            "locator": f.source.locator,
-            "url": f.source.url,
-            "note": f.source.note,
-        }
-        for f in facts
-    ]
+    rows = [f.record() for f in facts]
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 

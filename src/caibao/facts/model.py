@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from caibao.analysis.rounding import json_number
 from caibao.facts.periods import FiscalLabel
 
 
@@ -71,6 +72,28 @@ class Fact:
     @property
     def label(self) -> str:
         return str(self.period.label)
+
+    def record(self) -> dict:
+        """The fact as a flat JSON-ready record, provenance included."""
+        return {
+            "id": self.id,
+            "ticker": self.ticker,
+            "cik": self.cik,
+            "metric": self.metric,
+            "segment": self.member,
+            "period": self.label,
+            "period_start": self.period.start.isoformat(),
+            "period_end": self.period.end.isoformat(),
+            "value": json_number(self.value),
+            "decimals": self.decimals,
+            "unit": self.unit,
+            "derived": self.derived,
+            "inputs": list(self.inputs),
+            "document": self.source.document,
+            "locator": self.source.locator,
+            "url": self.source.url,
+            "note": self.source.note,
+        }
 
     @property
     def tolerance(self) -> Decimal:
