@@ -44,6 +44,13 @@ def store(db_path: Path):
 
 
 @pytest.fixture(scope="session")
+def read_store(seeded_db: Path):
+    """The seeded store, for tests that only read it."""
+    with Store.open(seeded_db) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
 def amzn(seeded_db: Path):
     """AMZN's facts as an index (read-only use)."""
     with Store.open(seeded_db) as s:

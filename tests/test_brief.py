@@ -11,17 +11,10 @@ from caibao.brief.build import build_brief, describe_periods
 from caibao.brief.render import render
 from caibao.errors import CaibaoError
 from caibao.facts.periods import parse_label
-from caibao.facts.store import Store
 
 from .seed_compare import compare
 
 SEED_000 = "seeds/000_0a0102a18b13ed09.txt"
-
-
-@pytest.fixture(scope="module")
-def read_store(seeded_db):
-    with Store.open(seeded_db) as store:
-        yield store
 
 
 @pytest.fixture(scope="module")

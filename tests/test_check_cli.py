@@ -10,7 +10,6 @@ import pytest
 
 from caibao.claims.check import check_text
 from caibao.claims.report import to_html
-from caibao.facts.store import Store
 
 from .test_check_seeds import SEED_002
 
@@ -70,8 +69,8 @@ HTML_ARTICLE = """<!DOCTYPE html><html><head><title>AMZN</title><script>var x = 
 <p>&lt;script&gt;alert(1)&lt;/script&gt; 稅後淨利 212 億美元</p></body></html>"""
 
 
-def test_html_article_offsets_point_into_the_html(store):
-    report = check_text(store, HTML_ARTICLE, "AMZN", document="a.html", html=True)
+def test_html_article_offsets_point_into_the_html(read_store):
+    report = check_text(read_store, HTML_ARTICLE, "AMZN", document="a.html", html=True)
     by_quote = {c.quote: c for c in report.claims}
     assert set(by_quote) == {"2,134 億美元", "14%", "92.56 億美元", "213,386", "18%", "24,977", "212 億美元"}
     for claim in report.claims:
@@ -80,15 +79,9 @@ def test_html_article_offsets_point_into_the_html(store):
     assert by_quote["92.56 億美元"].verdict == "contradicted"  # the script's "2,314" was never read
 
 
-def test_html_report_escapes_the_article(store):
+def test_html_report_escapes_the_article(read_store):
     text = '<img src=x onerror="alert(1)"> 本季營收 2,134 億美元 & 年增 "14%"'
-    page = to_html(check_text(store, text, "AMZN"))
+    page = to_html(check_text(read_store, text, "AMZN"))
     assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
     assert '<mark class="supported" title="supported: revenue 2025Q4: filed' in page
     assert 'id="count-supported">2<' in page
-
-
-@pytest.fixture(scope="module")
-def store(seeded_db):
-    with Store.open(seeded_db) as s:
-        yield s

@@ -6,26 +6,19 @@ from __future__ import annotations
 import pytest
 
 from caibao.claims.check import check_text
-from caibao.facts.store import Store
 
 SEED_000 = "seeds/000_0a0102a18b13ed09.txt"
 SEED_002 = "seeds/002_0670f17686d4aa05.txt"
 
 
 @pytest.fixture(scope="module")
-def store(seeded_db):
-    with Store.open(seeded_db) as s:
-        yield s
+def report_002(read_store, shared):
+    return check_text(read_store, (shared / SEED_002).read_text(encoding="utf-8"), "AMZN", document=SEED_002)
 
 
 @pytest.fixture(scope="module")
-def report_002(store, shared):
-    return check_text(store, (shared / SEED_002).read_text(encoding="utf-8"), "AMZN", document=SEED_002)
-
-
-@pytest.fixture(scope="module")
-def report_000(store, shared):
-    return check_text(store, (shared / SEED_000).read_text(encoding="utf-8"), "AMZN", document=SEED_000)
+def report_000(read_store, shared):
+    return check_text(read_store, (shared / SEED_000).read_text(encoding="utf-8"), "AMZN", document=SEED_000)
 
 
 def test_seed_002_errors_found_with_causes(report_002):

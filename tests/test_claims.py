@@ -6,17 +6,10 @@ from __future__ import annotations
 import pytest
 
 from caibao.claims.check import check_text
-from caibao.facts.store import Store
 
 
-@pytest.fixture(scope="module")
-def store(seeded_db):
-    with Store.open(seeded_db) as s:
-        yield s
-
-
-def verdicts(store, text: str):
-    report = check_text(store, text, "AMZN")
+def verdicts(read_store, text: str):
+    report = check_text(read_store, text, "AMZN")
     return [(c.quote, c.verdict, c.cause) for c in report.claims]
 
 
@@ -67,8 +60,8 @@ SUPPORTED = [
 
 
 @pytest.mark.parametrize("text", SUPPORTED)
-def test_true_statements_are_supported(store, text):
-    found = verdicts(store, text)
+def test_true_statements_are_supported(read_store, text):
+    found = verdicts(read_store, text)
     assert found, text
     assert all(v == "supported" for _, v, _ in found), found
 
@@ -91,8 +84,8 @@ CONTRADICTED = [
 
 
 @pytest.mark.parametrize(("text", "quote", "cause"), CONTRADICTED)
-def test_wrong_statements_are_contradicted_with_their_cause(store, text, quote, cause):
-    found = verdicts(store, text)
+def test_wrong_statements_are_contradicted_with_their_cause(read_store, text, quote, cause):
+    found = verdicts(read_store, text)
     assert (quote, "contradicted", cause) in found, found
 
 
@@ -110,6 +103,6 @@ UNVERIFIABLE = [
 
 
 @pytest.mark.parametrize(("text", "quote"), UNVERIFIABLE)
-def test_unverifiable_statements_are_not_judged(store, text, quote):
-    found = verdicts(store, text)
+def test_unverifiable_statements_are_not_judged(read_store, text, quote):
+    found = verdicts(read_store, text)
     assert (quote, "unverifiable", "") in found, found
