@@ -22,14 +22,6 @@ def test_capex_outlook_in_guidance(store):
     assert capex.cells[0].value is not None
 
 
-@pytest.mark.xfail(strict=True, reason="amounts written wholly in Chinese numerals (兩千一百億) are not read yet")
-def test_chinese_numeral_amounts(read_store):
-    from caibao.claims.check import check_text
-
-    report = check_text(read_store, "亞馬遜第四季營收突破兩千億美元", "AMZN")
-    assert [c.verdict for c in report.claims] == ["supported"]
-
-
 @pytest.mark.xfail(strict=True, reason="check explanations are in English whatever the article's language")
 def test_explanations_in_the_articles_language(read_store):
     from caibao.claims.check import check_text
