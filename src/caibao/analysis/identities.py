@@ -124,13 +124,13 @@ def _check_time(index: FactIndex, labels: list[FiscalLabel]) -> list[Broken]:
             total = index.get(metric_key, label, member)
             if total is None:
                 continue
-            if metric.sums_over_time and not label.is_quarter:
+            if metric.sums_over_time and label.is_year:
                 name = "four quarters sum to the fiscal year"
                 terms = [index.get(metric_key, q, member) for q in label.quarters_of_year()]
             elif metric.kind == "ttm" and label.is_quarter:
                 name = f"{metric_key} = sum of the last four quarters of {metric.ttm_of}"
                 terms = [index.get(metric.ttm_of, label.shift(-k), member) for k in range(3, -1, -1)]
-            elif metric.kind == "ttm":
+            elif metric.kind == "ttm" and label.is_year:
                 name = f"{metric_key} = the fiscal year's {metric.ttm_of}"
                 terms = [index.get(metric.ttm_of, label, member)]
             else:

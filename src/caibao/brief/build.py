@@ -23,7 +23,7 @@ def available_periods(index: FactIndex) -> list[FiscalLabel]:
 def describe_periods(labels: list[FiscalLabel]) -> str:
     """`2021Q1–2025Q4, FY2021–FY2025`: runs of consecutive periods collapsed."""
     quarters = [lab for lab in labels if lab.is_quarter]
-    years = [lab for lab in labels if not lab.is_quarter]
+    years = [lab for lab in labels if lab.is_year]
     runs: list[str] = []
     for group, step in ((quarters, lambda a: a.shift(1)), (years, lambda a: a.next())):
         start = prev = None

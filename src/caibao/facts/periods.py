@@ -17,24 +17,34 @@ _QUARTER_PATTERNS = (
     re.compile(r"^(?:FY\s*)?(?P<q>[1-4])Q\s*(?P<y>\d{4}|\d{2})$", re.I),  # 4Q25, FY 4Q25
 )
 _YEAR_PATTERN = re.compile(r"^FY\s*-?(?P<y>\d{4}|\d{2})$", re.I)
+_YTD_PATTERN = re.compile(r"^(?P<m>6|9)M\s*(?P<y>\d{4})$", re.I)
 
 
 @dataclass(frozen=True)
 class FiscalLabel:
-    """A fiscal year (`quarter` None) or one of its quarters; a year sorts after its Q4."""
+    """A fiscal year (`quarter` None), one of its quarters, or its year to date at the end of a
+    quarter (`ytd`: 6M2025 is the first half of fiscal 2025, 9M2025 its first three quarters).
+    A year sorts after its Q4; a year to date after the quarter it ends with."""
 
     year: int
     quarter: int | None = None
+    ytd: bool = False
 
     def __lt__(self, other: FiscalLabel) -> bool:
-        return (self.year, self.quarter or 5) < (other.year, other.quarter or 5)
+        return (self.year, self.quarter or 5, self.ytd) < (other.year, other.quarter or 5, other.ytd)
 
     def __str__(self) -> str:
-        return f"FY{self.year}" if self.quarter is None else f"{self.year}Q{self.quarter}"
+        if self.quarter is None:
+            return f"FY{self.year}"
+        return f"{3 * self.quarter}M{self.year}" if self.ytd else f"{self.year}Q{self.quarter}"
 
     @property
     def is_quarter(self) -> bool:
-        return self.quarter is not None
+        return self.quarter is not None and not self.ytd
+
+    @property
+    def is_year(self) -> bool:
+        return self.quarter is None
 
     def shift(self, quarters: int) -> FiscalLabel:
         """The quarter `quarters` away (negative = earlier)."""
@@ -44,13 +54,13 @@ class FiscalLabel:
         return FiscalLabel(index // 4, index % 4 + 1)
 
     def previous(self) -> FiscalLabel:
-        return self.shift(-1) if self.is_quarter else FiscalLabel(self.year - 1)
+        return self.shift(-1) if self.is_quarter else FiscalLabel(self.year - 1, self.quarter, self.ytd)
 
     def year_ago(self) -> FiscalLabel:
-        return FiscalLabel(self.year - 1, self.quarter)
+        return FiscalLabel(self.year - 1, self.quarter, self.ytd)
 
     def next(self) -> FiscalLabel:
-        return self.shift(1) if self.is_quarter else FiscalLabel(self.year + 1)
+        return self.shift(1) if self.is_quarter else FiscalLabel(self.year + 1, self.quarter, self.ytd)
 
     def quarters_of_year(self) -> list[FiscalLabel]:
         return [FiscalLabel(self.year, q) for q in (1, 2, 3, 4)]
@@ -71,4 +81,7 @@ def parse_label(text: str) -> FiscalLabel:
     m = _YEAR_PATTERN.match(cleaned)
     if m:
         return FiscalLabel(_full_year(m["y"]))
+    m = _YTD_PATTERN.match(cleaned)
+    if m:
+        return FiscalLabel(int(m["y"]), int(m["m"]) // 3, ytd=True)
     raise CaibaoError(f"period {text!r} is not a fiscal period (write it as 2025Q4, 4Q25 or FY2025)")
