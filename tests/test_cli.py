@@ -105,7 +105,7 @@ def test_ingest_reports_and_is_idempotent(db_path, tmp_path, shared):
         encoding="utf-8",
     )
     first = caibao("ingest", str(good), db=db_path)
-    assert first.returncode == 0 and first.stdout.strip() == "msft-facts.csv: 1 facts added (0 derived)"
+    assert first.returncode == 0 and first.stdout.strip() == "msft-facts.csv: 1 facts added, 0 derived"
     again = caibao("ingest", str(good), db=db_path)
     assert "nothing changed" in again.stdout
     reference = caibao("ingest", str(shared / "reference" / "amzn-facts.csv"), db=db_path)

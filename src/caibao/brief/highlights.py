@@ -127,6 +127,8 @@ class HighlightWriter:
         idx, lab = self.index, self.label
         found: list[tuple[Highlight, Figure]] = []
         members = self.index.members("segment_revenue")
+        if len(members) < 2:
+            return []  # one reportable segment is the company itself
         fastest = max(
             (m for m in members if measures.yoy(idx, "segment_revenue", lab, m)),
             key=lambda m: measures.yoy(idx, "segment_revenue", lab, m).value or 0,  # type: ignore[union-attr]

@@ -92,6 +92,8 @@ class TableBuilder:
 
     def segments(self) -> Table | None:
         members = self._members_by_size("segment_revenue")
+        if len(members) < 2:
+            return None  # one reportable segment is the company itself
         rows: list[Row] = []
         periods = (self.label, self.year_ago)
         for member in members:

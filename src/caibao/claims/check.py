@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caibao.claims.html_text import html_to_text
+from caibao.claims.lexicon import lexicon
 from caibao.claims.model import Claim
 from caibao.claims.normalize import fold
 from caibao.claims.periods import document_quarter
@@ -60,7 +61,7 @@ def check_with_index(index: FactIndex, text: str, folded: str, ticker: str, docu
     quarters = [q for q in index.labels("revenue") if q.is_quarter]
     document_period = document_quarter(folded, quarters[-1])
     table_claims, tables = resolve_tables(text, folded)
-    claims = table_claims + resolve_prose(text, folded, document_period, skip=tables)
+    claims = table_claims + resolve_prose(text, folded, document_period, skip=tables, ticker=ticker)
     _carry_repeated_figures(claims)
     for claim in claims:
         verify(claim, index)
@@ -83,14 +84,12 @@ def _carry_repeated_figures(claims: list[Claim]) -> None:
             claim.reason = claim.reason or earlier.reason
 
 
-_NAMES = {"AMZN": ("亚马逊", "amazon", "amzn")}
-
-
 def _detect_ticker(store: Store, folded: str) -> str | None:
+    """The company the article names most often, of those the store holds."""
+    names = lexicon().companies
     best, hits = None, 0
     for ticker in store.tickers():
-        names = _NAMES.get(ticker, (ticker.lower(),))
-        count = sum(folded.count(n) for n in names)
+        count = sum(folded.count(n) for n in names.get(ticker, [ticker.lower()]))
         if count > hits:
             best, hits = ticker, count
     return best

@@ -68,6 +68,10 @@ class Lexicon:
     quarter_patterns: tuple[re.Pattern[str], ...]
     year_patterns: tuple[re.Pattern[str], ...]
     relative_periods: Vocabulary  # word -> current_quarter / previous_quarter / year_ago / same_period / full_year
+    companies: dict[str, list[str]]  # ticker -> names articles use
+
+    def own_names(self, ticker: str) -> frozenset[str]:
+        return frozenset(self.companies.get(ticker, [ticker.lower()]))
 
 
 @cache
@@ -101,4 +105,5 @@ def lexicon() -> Lexicon:
         quarter_patterns=tuple(re.compile(p) for p in periods["quarter"]),
         year_patterns=tuple(re.compile(p) for p in periods["year"]),
         relative_periods=_vocabulary(relative),
+        companies=raw["companies"],
     )

@@ -53,11 +53,11 @@ def _clauses(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def _veto_reason(folded: str, start: int, end: int, first: int) -> tuple[str, bool]:
+def _veto_reason(folded: str, start: int, end: int, first: int, own: frozenset[str]) -> tuple[str, bool]:
     """(reason, has_subject) for a clause: a topic the filings do not cover, and whether the clause
     names a subject (metric, segment, line) of its own before its first figure."""
     lx = lexicon()
-    other = lx.other_companies.last(folded, start, end)
+    other = next((m for m in reversed(lx.other_companies.find_all(folded, start, end)) if m.group(0) not in own), None)
     if other:
         return f"about {other.group(0)}, not the filer", True
     off = lx.off_record.last(folded, start, end)
@@ -67,8 +67,11 @@ def _veto_reason(folded: str, start: int, end: int, first: int) -> tuple[str, bo
     return "", has_subject
 
 
-def resolve_prose(original: str, folded: str, document: FiscalLabel, skip: list[tuple[int, int]]) -> list[Claim]:
+def resolve_prose(
+    original: str, folded: str, document: FiscalLabel, skip: list[tuple[int, int]], ticker: str = ""
+) -> list[Claim]:
     claims: list[Claim] = []
+    own = lexicon().own_names(ticker)
     current = document
     for s_start, s_end in sentences(folded):
         if any(a <= s_start < b for a, b in skip):
@@ -81,7 +84,7 @@ def resolve_prose(original: str, folded: str, document: FiscalLabel, skip: list[
         clause_veto: dict[int, str] = {}
         for i, (c_start, c_end) in enumerate(clauses):
             first = next((m.start for m in mentions if c_start <= m.start < c_end), c_end)
-            reason, has_subject = _veto_reason(folded, c_start, c_end, first)
+            reason, has_subject = _veto_reason(folded, c_start, c_end, first, own)
             if reason:
                 state.veto = reason
             elif has_subject:

@@ -176,27 +176,39 @@ def _read_article(article: str, limit: int) -> tuple[str, str]:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Facts CSV files.", exists=False)],
-    ticker: Annotated[str | None, typer.Option("--ticker", help="Company, for a CSV without a ticker column.")] = None,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Filings (.htm, .xml), facts files (.csv, .json), folders, .zip.")
+    ],
+    ticker: Annotated[str | None, typer.Option("--ticker", help="Company, where the input does not say.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Load facts files into the store: all of a file or none of it."""
-    from caibao.facts.store import Store, ingest_csv_file
+    """Load filings and facts files into the store: each document whole or not at all."""
+    from rich.progress import Progress
 
-    with Store.open(db) as store:
-        for path in paths:
-            if not path.is_file():
-                raise CaibaoError(f"{path}: no such file")
-            if path.suffix.lower() != ".csv":
-                raise CaibaoError(f"{path}: not a facts CSV (only .csv is read so far)")
-            report = ingest_csv_file(store, path, ticker=ticker or _ticker_from_name(path))
-            typer.echo(report.summary())
+    from caibao.facts import ingest as loader
+    from caibao.facts.store import Store
 
-
-def _ticker_from_name(path: Path) -> str | None:
-    """`amzn-facts.csv` is AMZN's: the reference file's naming, used only when --ticker is absent."""
-    stem = path.stem.lower()
-    return stem.removesuffix("-facts").upper() if stem.endswith("-facts") else None
+    console = Console(stderr=True)
+    documents = list(loader.inputs(paths))
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
+        reading = progress.add_task("reading", total=len(documents))
+        prepared = []
+        for name, data in documents:
+            prepared.append(loader.prepare(name, data, ticker))
+            progress.advance(reading)
+        writing = progress.add_task("writing", total=len(prepared))
+        reports = []
+        with Store.open(db) as store:
+            for item in prepared:
+                reports.append(loader.write(store, item))
+                progress.advance(writing)
+    for report in reports:
+        typer.echo(report.summary())
+        for warning in report.warnings:
+            console.print(f"  [yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    if len(reports) > 1:
+        totals = [sum(getattr(r, k) for r in reports) for k in ("added", "derived", "rejected")]
+        typer.echo(f"{len(reports)} documents: {totals[0]} facts added, {totals[1]} derived, {totals[2]} rejected")
 
 
 def main() -> None:

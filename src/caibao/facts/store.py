@@ -24,6 +24,7 @@ from caibao.errors import CaibaoError, IngestError
 from caibao.facts.bundled import datasets
 from caibao.facts.catalogue import catalogue
 from caibao.facts.csv_source import decode, parse_csv_facts, read_bounded
+from caibao.facts.derive import derive, derived_document
 from caibao.facts.index import FactIndex
 from caibao.facts.model import Fact, Period, Source
 from caibao.facts.periods import FiscalLabel, parse_label
@@ -72,12 +73,17 @@ class IngestReport:
     derived: int
     replaced: int
     unchanged: bool = False
+    rejected: int = 0  # filed facts left out: inconsistent duplicates
+    skipped: int = 0  # filed facts that map to no standard metric
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         if self.unchanged:
             return f"{self.document}: already in the store with the same content; nothing changed"
         replaced = f", replacing {self.replaced} from an earlier version" if self.replaced else ""
-        return f"{self.document}: {self.added} facts added ({self.derived} derived){replaced}"
+        extra = f", {self.rejected} rejected" if self.rejected else ""
+        extra += f", {self.skipped} not standard metrics" if self.skipped else ""
+        return f"{self.document}: {self.added} facts added, {self.derived} derived{extra}{replaced}"
 
 
 class Store:
@@ -125,39 +131,77 @@ class Store:
                 [dataset.ticker, dataset.cik, dataset.name, dataset.fiscal_year_end],
             )
 
-    def ingest(self, facts: list[Fact], document: str, sha256: str, kind: str) -> IngestReport:
+    def ingest(
+        self,
+        facts: list[Fact],
+        document: str,
+        sha256: str,
+        kind: str,
+        strict: bool = True,
+        company: dict[str, str] | None = None,
+        notes: tuple[str, ...] = (),
+        rejected: int = 0,
+        skipped: int = 0,
+    ) -> IngestReport:
+        """Write one source's facts in one transaction, then re-derive the quarters its filer lacks.
+
+        `strict` (curated files): a broken identity rejects the batch. Filings are the record
+        itself, so for them a broken identity is reported as a warning instead.
+        """
         same = self.con.execute(
             "SELECT document FROM sources WHERE sha256 = ? ORDER BY seq LIMIT 1", [sha256]
         ).fetchone()
         if same:
             return IngestReport(same[0], 0, 0, 0, unchanged=True)
         broken = self._broken_identities(facts, document)
-        if broken:
+        if broken and strict:
             others = list(dict.fromkeys(f"'{b.name}'" for b in broken[1:]))
             more = f" (also broken: {', '.join(others)})" if others else ""
             raise IngestError(broken[0].message() + more)
+        warnings = tuple(notes) + _summarise(broken)
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             replaced = con.execute("DELETE FROM facts WHERE document = ?", [document]).fetchone()
             con.execute("DELETE FROM sources WHERE document = ?", [document])
             _insert(con, facts)
-            con.execute(
-                "INSERT INTO sources (document, sha256, kind, facts, seq) "
-                "SELECT ?, ?, ?, ?, coalesce(max(seq), 0) + 1 FROM sources",
-                [document, sha256, kind, len(facts)],
-            )
+            self._add_source(document, sha256, kind, len(facts))
             for ticker, cik in sorted({(f.ticker, f.cik) for f in facts}):
+                info = company if company and company.get("ticker") == ticker else {}
                 con.execute(
-                    "INSERT INTO companies (ticker, cik) VALUES (?, ?) ON CONFLICT (ticker) DO UPDATE "
-                    "SET cik = coalesce(nullif(excluded.cik, ''), companies.cik)",
-                    [ticker, cik],
+                    "INSERT INTO companies (ticker, cik, name, fiscal_year_end) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (ticker) DO UPDATE SET cik = coalesce(nullif(excluded.cik, ''), companies.cik), "
+                    "name = coalesce(nullif(excluded.name, ''), companies.name), "
+                    "fiscal_year_end = coalesce(nullif(excluded.fiscal_year_end, ''), companies.fiscal_year_end)",
+                    [ticker, cik, info.get("name", ""), info.get("fiscal_year_end", "")],
                 )
+            derived = sum(self._rederive(ticker) for ticker in sorted({f.ticker for f in facts}))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return IngestReport(document, len(facts), sum(f.derived for f in facts), replaced[0] if replaced else 0)
+        count = replaced[0] if replaced else 0
+        return IngestReport(document, len(facts), derived, count, False, rejected, skipped, warnings)
+
+    def _add_source(self, document: str, sha256: str, kind: str, count: int) -> None:
+        self.con.execute(
+            "INSERT INTO sources (document, sha256, kind, facts, seq) "
+            "SELECT ?, ?, ?, ?, coalesce(max(seq), 0) + 1 FROM sources",
+            [document, sha256, kind, count],
+        )
+
+    def _rederive(self, ticker: str) -> int:
+        """Replace `ticker`'s derived quarters with those its facts now allow; returns the change."""
+        document = derived_document(ticker)
+        before = self.con.execute("SELECT count(*) FROM facts WHERE document = ?", [document]).fetchone()
+        self.con.execute("DELETE FROM facts WHERE document = ?", [document])
+        self.con.execute("DELETE FROM sources WHERE document = ?", [document])
+        derived = derive(FactIndex(self.facts(ticker)), ticker)
+        if derived:
+            _insert(self.con, derived)
+            digest = _sha256("".join(sorted(f"{f.id}={f.value}" for f in derived)).encode())
+            self._add_source(document, f"{document}:{digest}", "derived", len(derived))
+        return len(derived) - (before[0] if before else 0)
 
     def _broken_identities(self, facts: list[Fact], document: str) -> list[Broken]:
         """Identities broken by the batch, judged together with what the store already holds."""
@@ -217,6 +261,18 @@ class Store:
     def count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM facts").fetchone()
         return row[0] if row else 0
+
+
+def _summarise(broken: list[Broken]) -> tuple[str, ...]:
+    """One warning per broken identity, with its first instance in full and how often it recurs."""
+    by_name: dict[str, list[Broken]] = {}
+    for b in broken:
+        by_name.setdefault(b.name, []).append(b)
+    lines = []
+    for found in by_name.values():
+        more = f" (and in {len(found) - 1} more periods)" if len(found) > 1 else ""
+        lines.append(found[0].message() + more)
+    return tuple(lines)
 
 
 def _sha256(data: bytes) -> str:

@@ -1,0 +1,119 @@
+"""`caibao ingest`: files, folders and .zip archives of filings and facts files.
+
+Every input is read and checked before anything is written; each document then goes into the
+store in a transaction of its own. Archives are opened with limits on member count, sizes and
+compression ratio, so a zip bomb is refused rather than inflated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from caibao.errors import IngestError
+from caibao.facts.companyfacts import parse_companyfacts
+from caibao.facts.csv_source import decode, parse_csv_facts
+from caibao.facts.model import Fact
+from caibao.facts.store import IngestReport, Store
+from caibao.facts.xbrl import MAX_BYTES, parse_xbrl
+from caibao.facts.xbrl_source import convert
+
+FILING_SUFFIXES = (".htm", ".html", ".xhtml", ".xml")
+SUFFIXES = (*FILING_SUFFIXES, ".csv", ".json")
+LINKBASES = ("_cal.xml", "_lab.xml", "_pre.xml", "_def.xml", ".xsd")
+ZIP_MEMBERS = 2_000
+ZIP_TOTAL = 1024 * 1024 * 1024
+ZIP_RATIO = 100
+
+
+@dataclass
+class Prepared:
+    document: str
+    sha256: str
+    kind: str
+    facts: list[Fact]
+    strict: bool
+    company: dict[str, str]
+    notes: tuple[str, ...] = ()
+    rejected: int = 0
+    skipped: int = 0
+
+
+def inputs(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every readable document under `paths`, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from inputs(sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p.name)))
+        elif not path.exists():
+            raise IngestError(f"{path}: no such file or folder")
+        elif path.suffix.lower() == ".zip":
+            yield from _zip_members(path)
+        elif _wanted(path.name):
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise IngestError(f"{path}: {size} bytes is over the {MAX_BYTES}-byte limit")
+            yield path.name, path.read_bytes()
+        else:
+            raise IngestError(f"{path}: not a filing (.htm, .xml), facts file (.csv, .json) or .zip")
+
+
+def _wanted(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(SUFFIXES) and not lower.endswith(LINKBASES)
+
+
+def _zip_members(path: Path) -> Iterator[tuple[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise IngestError(f"{path}: not a zip archive") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and _wanted(Path(m.filename).name)]
+        if len(archive.infolist()) > ZIP_MEMBERS:
+            raise IngestError(f"{path}: more than {ZIP_MEMBERS} members; refused")
+        if sum(m.file_size for m in members) > ZIP_TOTAL:
+            raise IngestError(f"{path}: would inflate past {ZIP_TOTAL} bytes; refused (zip bomb?)")
+        for member in sorted(members, key=lambda m: m.filename):
+            where = f"{path}:{member.filename}"
+            if member.file_size > MAX_BYTES or member.file_size > ZIP_RATIO * max(member.compress_size, 1):
+                raise IngestError(f"{where}: inflates {member.file_size} bytes from {member.compress_size}; refused")
+            with archive.open(member) as stream:
+                data = stream.read(MAX_BYTES + 1)  # the header can lie: never read past the limit
+            if len(data) > MAX_BYTES or len(data) > ZIP_RATIO * max(member.compress_size, 1):
+                raise IngestError(f"{where}: inflates past its stated size; refused (zip bomb?)")
+            yield Path(member.filename).name, data
+
+
+def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
+    sha = hashlib.sha256(data).hexdigest()
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        guess = ticker or (name[: -len("-facts.csv")].upper() if lower.endswith("-facts.csv") else None)
+        facts = parse_csv_facts(decode(data, name), name=name, ticker=guess)
+        return Prepared(name, sha, "csv", facts, True, {})
+    if lower.endswith(".json"):
+        converted = parse_companyfacts(data, name, ticker)
+        kind = "companyfacts"
+    else:
+        document = parse_xbrl(data, name)
+        converted = convert(document, ticker)
+        kind = "inline xbrl" if document.inline else "xbrl instance"
+        notes = tuple(document.warnings)
+        rejected = len(document.warnings)
+        company = {"ticker": converted.ticker, "name": converted.name, "fiscal_year_end": converted.year_end}
+        return Prepared(name, sha, kind, converted.facts, False, company, notes, rejected, converted.skipped)
+    company = {"ticker": converted.ticker, "name": converted.name, "fiscal_year_end": converted.year_end}
+    return Prepared(name, sha, kind, converted.facts, False, company, (), 0, converted.skipped)
+
+
+def write(store: Store, prepared: Prepared) -> IngestReport:
+    if not prepared.facts:
+        # IBM's 10-K incorporates its statements by reference: a valid filing with nothing to map.
+        prepared.notes += (f"{prepared.document}: no standard facts in it (statements incorporated by reference?)",)
+    return store.ingest(
+        prepared.facts, prepared.document, prepared.sha256, prepared.kind, strict=prepared.strict,
+        company=prepared.company, notes=prepared.notes, rejected=prepared.rejected, skipped=prepared.skipped,
+    )  # fmt: skip
