@@ -225,8 +225,8 @@ def _merge_duplicates(doc: XbrlDocument) -> None:
         if not agree:
             conflicts.add(key)
             doc.warnings.append(
-                f"{doc.name}: {fact.concept} tagged twice with different values ({seen.value} in "
-                f"{seen.fact_id or '?'}, {fact.value} in {fact.fact_id or '?'}); both left out"
+                f"{doc.name}: {fact.concept} tagged twice with different values ({seen.value:f} in "
+                f"{seen.fact_id or '?'}, {fact.value:f} in {fact.fact_id or '?'}); both left out"
             )
         elif (fact.decimals is None) or (seen.decimals is not None and fact.decimals > seen.decimals):
             chosen[key] = fact

@@ -28,6 +28,7 @@ class XbrlMap:
     axes: dict[str, str]
     by_axis: dict[str, dict[str, str]]
     members: dict[str, dict]
+    neutral: frozenset[tuple[str, str]]
 
     def ranked(self, ticker: str) -> dict[str, tuple[str, int]]:
         """concept -> (metric, preference rank) for one filer, its overrides first."""
@@ -42,7 +43,8 @@ class XbrlMap:
 @cache
 def xbrl_map() -> XbrlMap:
     raw = tomllib.loads(resources.files("caibao.facts").joinpath("data/xbrl_map.toml").read_text(encoding="utf-8"))
-    return XbrlMap(raw["concepts"], raw.get("overrides", {}), raw["axes"], raw["by_axis"], raw["members"])
+    neutral = frozenset((axis, member) for axis, member in raw.get("neutral", {}).get("pairs", []))
+    return XbrlMap(raw["concepts"], raw.get("overrides", {}), raw["axes"], raw["by_axis"], raw["members"], neutral)
 
 
 def member_name(qname: str) -> str:
@@ -114,7 +116,7 @@ def _place(xf: XbrlFact, ranked: dict[str, tuple[str, int]], mapping: XbrlMap) -
     if xf.concept not in ranked or xf.context.typed:
         return None
     metric, rank = ranked[xf.concept]
-    dims = xf.context.dims
+    dims = [d for d in xf.context.dims if d not in mapping.neutral]
     if not dims:
         return metric, "", rank
     if len(dims) != 1:
