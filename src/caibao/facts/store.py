@@ -153,7 +153,13 @@ class Store:
         ).fetchone()
         if same:
             return IngestReport(same[0], 0, 0, 0, unchanged=True)
-        broken = self._broken_identities(facts, document)
+        tickers = sorted({f.ticker for f in facts})
+        # What the store holds for these filers besides this document (and the derived quarters,
+        # which are recomputed below): read once, used for the identities and the derivation.
+        held = {
+            t: [f for f in self.facts(t) if f.source.document not in (document, derived_document(t))] for t in tickers
+        }
+        broken = self._broken_identities(facts, held)
         if broken and strict:
             others = list(dict.fromkeys(f"'{b.name}'" for b in broken[1:]))
             more = f" (also broken: {', '.join(others)})" if others else ""
@@ -175,7 +181,7 @@ class Store:
                     "fiscal_year_end = coalesce(nullif(excluded.fiscal_year_end, ''), companies.fiscal_year_end)",
                     [ticker, cik, info.get("name", ""), info.get("fiscal_year_end", "")],
                 )
-            derived = sum(self._rederive(ticker) for ticker in sorted({f.ticker for f in facts}))
+            derived = sum(self._rederive(t, held[t] + [f for f in facts if f.ticker == t]) for t in tickers)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -190,26 +196,25 @@ class Store:
             [document, sha256, kind, count],
         )
 
-    def _rederive(self, ticker: str) -> int:
-        """Replace `ticker`'s derived quarters with those its facts now allow; returns the change."""
+    def _rederive(self, ticker: str, facts: list[Fact]) -> int:
+        """Replace `ticker`'s derived quarters with those `facts` (all it now holds) allow; returns the change."""
         document = derived_document(ticker)
         before = self.con.execute("SELECT count(*) FROM facts WHERE document = ?", [document]).fetchone()
         self.con.execute("DELETE FROM facts WHERE document = ?", [document])
         self.con.execute("DELETE FROM sources WHERE document = ?", [document])
-        derived = derive(FactIndex(self.facts(ticker)), ticker)
+        derived = derive(FactIndex(facts), ticker)
         if derived:
             _insert(self.con, derived)
             digest = _sha256("".join(sorted(f"{f.id}={f.value}" for f in derived)).encode())
             self._add_source(document, f"{document}:{digest}", "derived", len(derived))
         return len(derived) - (before[0] if before else 0)
 
-    def _broken_identities(self, facts: list[Fact], document: str) -> list[Broken]:
+    def _broken_identities(self, facts: list[Fact], held: dict[str, list[Fact]]) -> list[Broken]:
         """Identities broken by the batch, judged together with what the store already holds."""
         new_ids = {f.id for f in facts}
         broken: list[Broken] = []
-        for ticker in sorted({f.ticker for f in facts}):
+        for ticker, old in held.items():
             new = [f for f in facts if f.ticker == ticker]
-            old = [f for f in self.facts(ticker) if f.source.document != document]
             for b in check(FactIndex(new + old)):
                 if any(f.id in new_ids for f in b.facts):
                     broken.append(b)

@@ -8,6 +8,7 @@ naming the fact, so a half-read filing never reaches the store.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ IX = "http://www.xbrl.org/2013/inlineXBRL"
 XHTML = "http://www.w3.org/1999/xhtml"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+_ROOT_HTML = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?html[\s>]")
 
 
 @dataclass(frozen=True)
@@ -66,19 +68,19 @@ def parse_xbrl(data: bytes, name: str) -> XbrlDocument:
     if _ENTITY_DECLARATION.search(data, 0, 1 << 16):
         raise IngestError(f"{name}: declares XML entities; refused (entity-expansion attacks are made so)")
     try:
+        if _ROOT_HTML.search(data, 0, 4096):
+            return _inline(data, name)
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise IngestError(f"{name}:{exc.lineno}: not well-formed XML ({exc.msg})") from None
-    if root.tag == f"{{{XHTML}}}html":
-        return _inline(root, name)
     if root.tag == f"{{{XBRLI}}}xbrl":
         return _instance(root, name)
     raise IngestError(f"{name}: root element {root.tag} is neither XHTML (inline XBRL) nor xbrli:xbrl")
 
 
-def _contexts(root: etree._Element, name: str) -> dict[str, Context]:
+def _contexts(elements: list[etree._Element], name: str) -> dict[str, Context]:
     contexts: dict[str, Context] = {}
-    for ctx in root.iter(f"{{{XBRLI}}}context"):
+    for ctx in elements:
         cid = ctx.get("id", "")
         start = ctx.findtext(f".//{{{XBRLI}}}startDate")
         end = ctx.findtext(f".//{{{XBRLI}}}endDate") or ctx.findtext(f".//{{{XBRLI}}}instant")
@@ -95,9 +97,9 @@ def _contexts(root: etree._Element, name: str) -> dict[str, Context]:
     return contexts
 
 
-def _units(root: etree._Element) -> dict[str, str]:
+def _units(elements: list[etree._Element]) -> dict[str, str]:
     units: dict[str, str] = {}
-    for unit in root.iter(f"{{{XBRLI}}}unit"):
+    for unit in elements:
         measures = [(m.text or "").strip().split(":")[-1] for m in unit.iter(f"{{{XBRLI}}}measure")]
         divide = unit.find(f"{{{XBRLI}}}divide")
         units[unit.get("id", "")] = "/".join(measures) if divide is not None else "*".join(measures)
@@ -144,15 +146,30 @@ def transform(text: str, fmt: str, where: str) -> Decimal:
     return value
 
 
-def _inline(root: etree._Element, name: str) -> XbrlDocument:
+_CONTEXT, _UNIT = f"{{{XBRLI}}}context", f"{{{XBRLI}}}unit"
+_NON_FRACTION, _NON_NUMERIC = f"{{{IX}}}nonFraction", f"{{{IX}}}nonNumeric"
+
+
+def _inline(data: bytes, name: str) -> XbrlDocument:
     doc = XbrlDocument(name, inline=True)
-    contexts, units = _contexts(root, name), _units(root)
-    for el in root.iter(f"{{{IX}}}nonFraction", f"{{{IX}}}nonNumeric"):
+    # Collect the elements that matter while parsing: the parse is then the only walk of the tree.
+    found: dict[str, list[etree._Element]] = {_CONTEXT: [], _UNIT: [], _NON_FRACTION: [], _NON_NUMERIC: []}
+    events = etree.iterparse(
+        io.BytesIO(data), events=("end",), tag=list(found), resolve_entities=False, no_network=True,
+        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+    )  # fmt: skip
+    for _, el in events:
+        found[el.tag].append(el)
+    if events.root is None or events.root.tag != f"{{{XHTML}}}html":
+        tag = events.root.tag if events.root is not None else "none"
+        raise IngestError(f"{name}: root element {tag} is neither XHTML (inline XBRL) nor xbrli:xbrl")
+    contexts, units = _contexts(found[_CONTEXT], name), _units(found[_UNIT])
+    for el in found[_NON_NUMERIC]:
         concept = el.get("name", "")
-        if el.tag.endswith("nonNumeric"):
-            if concept.startswith("dei:"):
-                doc.dei.setdefault(concept[4:], " ".join("".join(el.itertext()).split()))
-            continue
+        if concept.startswith("dei:"):
+            doc.dei.setdefault(concept[4:], " ".join("".join(el.itertext()).split()))
+    for el in found[_NON_FRACTION]:
+        concept = el.get("name", "")
         where = f"{name}: fact {el.get('id') or '?'} ({concept})"
         if el.get(XSI_NIL) == "true":
             continue
@@ -180,29 +197,35 @@ def _inline(root: etree._Element, name: str) -> XbrlDocument:
 
 def _instance(root: etree._Element, name: str) -> XbrlDocument:
     doc = XbrlDocument(name, inline=False)
-    contexts, units = _contexts(root, name), _units(root)
-    for el in root:
-        if not isinstance(el.tag, str) or el.get("contextRef") is None:
+    children = [el for el in root if isinstance(el.tag, str)]  # contexts, units and facts are all top level
+    contexts = _contexts([el for el in children if el.tag == _CONTEXT], name)
+    units = _units([el for el in children if el.tag == _UNIT])
+    for el in children:
+        attrib = el.attrib
+        context_ref = attrib.get("contextRef")
+        if context_ref is None:
             continue
-        qname = etree.QName(el)
+        local = el.tag.rpartition("}")[2]
         prefix = el.prefix or ""
-        concept = f"{prefix}:{qname.localname}" if prefix else qname.localname
+        concept = f"{prefix}:{local}" if prefix else local
         if prefix == "dei":
-            doc.dei.setdefault(qname.localname, " ".join((el.text or "").split()))
+            doc.dei.setdefault(local, " ".join((el.text or "").split()))
             continue
-        if el.get("unitRef") is None or el.get(XSI_NIL) == "true":
+        unit_ref = attrib.get("unitRef")
+        if unit_ref is None or attrib.get(XSI_NIL) == "true":
             continue
-        where = f"{name}: fact {el.get('id') or concept}"
-        context = contexts.get(el.get("contextRef", ""))
-        if context is None:
-            raise IngestError(f"{where}: context {el.get('contextRef')!r} is not defined")
-        unit = units.get(el.get("unitRef", ""))
-        if unit is None:
-            raise IngestError(f"{where}: unit {el.get('unitRef')!r} is not defined")
-        value = transform(el.text or "", "", where)
-        doc.facts.append(
-            XbrlFact(concept, value, _decimals(el.get("decimals"), where), unit, context, el.get("id", ""))
-        )
+        context, unit = contexts.get(context_ref), units.get(unit_ref)
+        if context is None or unit is None:
+            where = f"{name}: fact {attrib.get('id') or concept}"
+            missing = f"context {context_ref!r}" if context is None else f"unit {unit_ref!r}"
+            raise IngestError(f"{where}: {missing} is not defined")
+        try:
+            value = Decimal(el.text)  # instances hold plain numbers; transform() only for the odd one
+        except (InvalidOperation, TypeError):
+            value = transform(el.text or "", "", f"{name}: fact {attrib.get('id') or concept}")
+        decimals = attrib.get("decimals")
+        decimals_value = int(decimals) if decimals and decimals.lstrip("-").isdigit() else _decimals(decimals, name)
+        doc.facts.append(XbrlFact(concept, value, decimals_value, unit, context, attrib.get("id", "")))
     _merge_duplicates(doc)
     return doc
 
