@@ -175,6 +175,41 @@ def _read_article(article: str, limit: int) -> tuple[str, str]:
 
 
 @app.command()
+def fetch(
+    ticker: Annotated[str, typer.Argument(help="Ticker, e.g. NFLX.")],
+    forms: Annotated[str, typer.Option("--forms", help="Comma-separated form types.")] = "10-K,10-Q",
+    since: Annotated[int | None, typer.Option("--since", help="Only filings filed in or after YEAR.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Download TICKER's filings and company facts from SEC EDGAR and load them into the store."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from caibao.facts import ingest as loader
+    from caibao.facts.sec import SecClient, user_agent
+    from caibao.facts.sec import fetch as download
+    from caibao.facts.store import Store
+
+    console = Console(stderr=True)
+    client = SecClient(user_agent())
+    try:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"))
+        with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task(f"{ticker.upper()}: listing filings")
+            documents = download(
+                client, ticker, {f.strip().upper() for f in forms.split(",") if f.strip()}, since,
+                lambda what: progress.update(task, description=f"{ticker.upper()}: {what}"),
+            )  # fmt: skip
+            prepared = [loader.prepare(name, data, ticker.upper()) for name, data in documents]
+            with Store.open(db) as store:
+                reports = [loader.write(store, item) for item in prepared]
+    finally:
+        client.close()
+    for report in reports:
+        typer.echo(report.summary())
+    typer.echo(f"{len(reports)} documents from {client.requests} requests")
+
+
+@app.command()
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Filings (.htm, .xml), facts files (.csv, .json), folders, .zip.")
