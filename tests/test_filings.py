@@ -155,3 +155,31 @@ def test_reingesting_a_filing_changes_nothing(filings_store, shared):
     before = store.count()
     [report] = load(store, shared, "meta-10-k-2025-01-30.htm")
     assert report.unchanged and store.count() == before
+
+
+def test_quarters_are_labelled_from_the_filings(filings_store):
+    store, _ = filings_store
+    labels = {str(f.period.label) for f in store.facts("NFLX", metric="revenue")}
+    assert labels >= {"FY2022", "FY2023", "FY2024", "2024Q2", "2025Q2", "6M2024", "6M2025"}
+    tesla = {str(f.period.label) for f in store.facts("TSLA", metric="revenue")}
+    assert {"2024Q2", "2025Q2", "FY2024"} <= tesla
+
+
+@pytest.mark.parametrize(
+    ("ticker", "text", "verdicts"),
+    [
+        ("NFLX", "Netflix second-quarter revenue rose 16% to $11.08 billion; operating income was $3.77 billion.",
+         ["supported", "supported", "supported"]),
+        ("NFLX", "奈飞2025年第二季度营收110.8亿美元,同比增长16%,营业利润37.7亿美元。", ["supported"] * 3),
+        ("TSLA", "特斯拉2025年第二季度营收224.96亿美元,同比下降12%。", ["supported", "supported"]),
+        ("TSLA", "Tesla's Q2 2025 revenue fell 21% to $22.5 billion.", ["contradicted", "supported"]),
+        ("GOOGL", "Google Cloud revenue was $43.2 billion in 2024.", ["supported"]),
+    ],
+)  # fmt: skip
+def test_check_an_article_about_an_ingested_company(filings_store, ticker, text, verdicts):
+    from caibao.claims.check import check_text
+
+    store, _ = filings_store
+    report = check_text(store, text)
+    assert report.ticker == ticker  # detected from the company's name
+    assert [c.verdict for c in report.claims] == verdicts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from caibao.claims.html_text import html_to_text
 from caibao.claims.lexicon import lexicon
@@ -14,6 +15,7 @@ from caibao.claims.tables import resolve_tables
 from caibao.claims.verify import verify
 from caibao.errors import CaibaoError
 from caibao.facts.index import FactIndex
+from caibao.facts.periods import FiscalLabel
 from caibao.facts.store import Store
 
 MAX_CHARS = 2_000_000
@@ -58,8 +60,10 @@ def check_text(store: Store, text: str, ticker: str | None = None, document: str
 
 
 def check_with_index(index: FactIndex, text: str, folded: str, ticker: str, document: str) -> Report:
-    quarters = [q for q in index.labels("revenue") if q.is_quarter]
-    document_period = document_quarter(folded, quarters[-1])
+    labels = index.labels("revenue") or index.labels()
+    quarters = [q for q in labels if q.is_quarter]
+    fallback = quarters[-1] if quarters else labels[-1] if labels else FiscalLabel(date.today().year)
+    document_period = document_quarter(folded, fallback)
     table_claims, tables = resolve_tables(text, folded)
     claims = table_claims + resolve_prose(text, folded, document_period, skip=tables, ticker=ticker)
     _carry_repeated_figures(claims)
