@@ -96,10 +96,14 @@ def _expand(identity: Identity, index: FactIndex, label: FiscalLabel, member: st
     return parts
 
 
-def check(index: FactIndex) -> list[Broken]:
-    """Every identity that fails in `index` (one company's facts)."""
+def check(index: FactIndex, only: set[FiscalLabel] | None = None) -> list[Broken]:
+    """Every identity that fails in `index` (one company's facts), in the periods `only` names and
+    the periods their sums reach (a quarter's year, a year's quarters, a TTM's quarters), or in all."""
     broken: list[Broken] = []
     labels = index.labels()
+    if only is not None:
+        years = {label.year for label in only}
+        labels = [label for label in labels if label.year in years or label.year - 1 in years]
     for identity in identities():
         members = index.members(identity.total) if identity.for_each else [""]
         for label in labels:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from caibao.errors import CaibaoError
 
@@ -56,6 +55,12 @@ class FactsFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+def Console(**options: object):
+    from rich.console import Console as RichConsole
+
+    return RichConsole(**options)  # type: ignore[arg-type]
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -215,7 +215,7 @@ class Store:
         broken: list[Broken] = []
         for ticker, old in held.items():
             new = [f for f in facts if f.ticker == ticker]
-            for b in check(FactIndex(new + old)):
+            for b in check(FactIndex(new + old), only={f.period.label for f in new}):
                 if any(f.id in new_ids for f in b.facts):
                     broken.append(b)
         return broken
