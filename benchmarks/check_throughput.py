@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.report import write_section
 from caibao.claims.check import check_with_index
 from caibao.claims.normalize import fold
 from caibao.facts.store import Store
@@ -92,11 +93,8 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        args.write.write_text(
-            "# Benchmarks\n\n## `caibao check` throughput\n\n"
-            f"`python benchmarks/check_throughput.py --write {args.write}` on {platform()}.\n\n{table}\n",
-            encoding="utf-8",
-        )
+        body = f"`python benchmarks/check_throughput.py --write {args.write}` on {platform()}.\n\n{table}"
+        write_section(args.write, "`caibao check` throughput", body)
 
 
 def platform() -> str:

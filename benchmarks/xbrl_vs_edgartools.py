@@ -25,6 +25,7 @@ from pathlib import Path
 from edgar.xbrl import XBRL
 from lxml import etree
 
+from benchmarks.report import write_section
 from caibao.facts.xbrl import parse_xbrl
 
 REPO = Path(__file__).resolve().parent.parent
@@ -127,18 +128,9 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        text = args.write.read_text(encoding="utf-8") if args.write.exists() else "# Benchmarks\n"
-        marker = "\n## Parsing filings: caibao, edgartools, lxml\n"
-        text = (
-            text.split(marker)[0].rstrip()
-            + "\n"
-            + marker
-            + (
-                f"\n`python benchmarks/xbrl_vs_edgartools.py --write {args.write}` (edgartools "
-                f"{__import__('importlib.metadata').metadata.version('edgartools')}).\n\n{table}\n"
-            )
-        )
-        args.write.write_text(text, encoding="utf-8")
+        version = __import__("importlib.metadata").metadata.version("edgartools")
+        body = f"`python benchmarks/xbrl_vs_edgartools.py --write {args.write}` (edgartools {version}).\n\n{table}"
+        write_section(args.write, "Parsing filings: caibao, edgartools, lxml", body)
 
 
 if __name__ == "__main__":

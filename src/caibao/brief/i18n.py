@@ -1,4 +1,5 @@
-"""Words of the brief per language (brief/data/labels.toml); zh-Hans made by OpenCC where not given."""
+"""Words per language: the brief's (brief/data/labels.toml) and the web pages' (web/data/ui.toml).
+zh-Hans is made from zh-Hant by OpenCC where a file does not give it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from caibao.errors import CaibaoError
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")
 
 
+_FILES = {"brief": ("caibao.brief", "data/labels.toml"), "ui": ("caibao.web", "data/ui.toml")}
+
+
 @cache
-def _labels() -> dict:
-    text = resources.files("caibao.brief").joinpath("data/labels.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+def _labels(source: str = "brief") -> dict:
+    package, path = _FILES[source]
+    return tomllib.loads(resources.files(package).joinpath(path).read_text(encoding="utf-8"))
 
 
 @cache
@@ -36,11 +40,12 @@ def check_language(lang: str) -> str:
 
 
 class Words:
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, source: str = "brief"):
         self.lang = check_language(lang)
+        self.source = source
 
     def __call__(self, *path: str, **values: object) -> str:
-        node = _labels()
+        node = _labels(self.source)
         for key in path:
             try:
                 node = node[key]
@@ -55,7 +60,7 @@ class Words:
         return template.format(**values) if values else template
 
     def has(self, *path: str) -> bool:
-        node = _labels()
+        node = _labels(self.source)
         for key in path:
             if key not in node:
                 return False

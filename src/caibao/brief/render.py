@@ -29,13 +29,10 @@ def _environment(autoescape: bool) -> jinja2.Environment:
 def render(brief: Brief, form: str) -> str:
     if form == "json":
         return to_json(brief)
-    words = Words(brief.lang)
-    facts = sorted(brief.facts.values(), key=lambda f: (f.metric, f.member, f.period.label))
     if form == "md":
-        return _environment(False).get_template("brief.md.j2").render(brief=brief, w=words, facts=facts)
+        return _environment(False).get_template("brief.md.j2").render(**context(brief))
     if form == "html":
-        charts = [(chart, layout(chart, brief.lang)) for chart in brief.charts]
-        return _environment(True).get_template("brief.html.j2").render(brief=brief, w=words, facts=facts, charts=charts)
+        return _environment(True).get_template("brief.html.j2").render(**context(brief))
     raise ValueError(f"format {form!r} is not one of {', '.join(FORMATS)}")
 
 
@@ -45,6 +42,13 @@ def _cell(cell: Cell) -> dict:
         out["low"], out["high"] = json_number(cell.low), json_number(cell.high)
     out["facts"] = list(cell.sources)
     return out
+
+
+def context(brief: Brief) -> dict:
+    """What the brief's templates need, for a page of its own or for one embedded in another."""
+    facts = sorted(brief.facts.values(), key=lambda f: (f.metric, f.member, f.period.label))
+    charts = [(chart, layout(chart, brief.lang)) for chart in brief.charts]
+    return {"brief": brief, "w": Words(brief.lang), "facts": facts, "charts": charts}
 
 
 def to_json(brief: Brief) -> str:

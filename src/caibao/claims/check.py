@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,23 +36,35 @@ class Report:
 def check_text(store: Store, text: str, ticker: str | None = None, document: str = "-", html: bool = False) -> Report:
     """Check an article. With `html`, the text is read out of the markup and every offset reported
     is an offset in the HTML as given."""
-    if len(text) > MAX_CHARS:
-        raise CaibaoError(f"{document}: {len(text)} characters is over the {MAX_CHARS}-character limit")
-    source = text
-    offsets: list[int] | None = None
-    if html:
-        text, offsets = html_to_text(source)
+
+    def index_of(symbol: str) -> FactIndex:
+        index = store.index(symbol)
+        if not len(index):
+            held = ", ".join(store.tickers())
+            raise CaibaoError(f"no facts for {symbol} in {store.path}; companies in the store: {held}")
+        return index
+
+    return check_source(text, ticker, document, html, index_of, lambda folded: detect_ticker(store, folded))
+
+
+def check_source(
+    source: str,
+    ticker: str | None,
+    document: str,
+    html: bool,
+    index_of: Callable[[str], FactIndex],
+    detect: Callable[[str], str | None],
+) -> Report:
+    """The check itself, with the store reached through `index_of` and `detect` (so a server can
+    keep its indexes in memory)."""
+    if len(source) > MAX_CHARS:
+        raise CaibaoError(f"{document}: {len(source)} characters is over the {MAX_CHARS}-character limit")
+    text, offsets = html_to_text(source) if html else (source, None)
     folded = fold(text)
-    ticker = (ticker or _detect_ticker(store, folded) or "").upper()
+    ticker = (ticker or detect(folded) or "").upper()
     if not ticker:
-        held = ", ".join(store.tickers())
-        raise CaibaoError(f"{document}: no company detected; say which with --ticker ({held})")
-    index = store.index(ticker)
-    if not len(index):
-        raise CaibaoError(
-            f"no facts for {ticker} in {store.path}; companies in the store: {', '.join(store.tickers())}"
-        )
-    report = check_with_index(index, text, folded, ticker, document)
+        raise CaibaoError(f"{document}: no company detected; say which with --ticker")
+    report = check_with_index(index_of(ticker), text, folded, ticker, document)
     if offsets is not None:
         for claim in report.claims:
             claim.start, claim.end = offsets[claim.start], offsets[claim.end - 1] + 1
@@ -88,7 +101,7 @@ def _carry_repeated_figures(claims: list[Claim]) -> None:
             claim.reason = claim.reason or earlier.reason
 
 
-def _detect_ticker(store: Store, folded: str) -> str | None:
+def detect_ticker(store: Store, folded: str) -> str | None:
     """The company the article names most often, of those the store holds."""
     names = lexicon().companies
     best, hits = None, 0

@@ -84,8 +84,9 @@ def to_table(report: Report) -> Group:
     return Group(head, table)
 
 
-def to_html(report: Report) -> str:
-    """The article, every piece of it escaped, with each claim highlighted and explained on hover."""
+def marked_article(report: Report) -> str:
+    """The article as HTML, every piece of it escaped, each claim in a <mark> with its verdict as
+    class and its explanation as title (shown on hover)."""
     parts: list[str] = []
     position = 0
     text = report.text
@@ -100,6 +101,20 @@ def to_html(report: Report) -> str:
         )
         position = claim.end
     parts.append(html.escape(text[position:]))
+    return "".join(parts)
+
+
+def contradictions(report: Report) -> list[dict]:
+    return [
+        {"quote": c.quote, "explanation": c.explanation, "cause": c.cause}
+        for c in report.claims
+        if c.verdict == CONTRADICTED
+    ]
+
+
+def to_html(report: Report) -> str:
+    """The article, every piece of it escaped, with each claim highlighted and explained on hover."""
+    parts = [marked_article(report)]
     counts = summary(report)
     wrong = [c for c in report.claims if c.verdict == CONTRADICTED]
     side = "".join(

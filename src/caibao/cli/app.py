@@ -215,6 +215,22 @@ def fetch(
 
 
 @app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; 127.0.0.1 keeps it to this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """The checker, the brief and the facts in a web page, and a JSON API (docs at /docs)."""
+    import uvicorn
+
+    from caibao.web.app import create_app
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Filings (.htm, .xml), facts files (.csv, .json), folders, .zip.")

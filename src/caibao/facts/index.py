@@ -15,9 +15,14 @@ class FactIndex:
     def __init__(self, facts: Iterable[Fact]):
         self._by_key: dict[tuple[str, str, FiscalLabel], Fact] = {}
         self._by_id: dict[str, Fact] = {}
+        members: dict[str, set[str]] = {}
         for fact in facts:
             self._by_key.setdefault((fact.metric, fact.member, fact.period.label), fact)
             self._by_id[fact.id] = fact
+            if fact.member:
+                members.setdefault(fact.metric, set()).add(fact.member)
+        # Asked for on every claim and every identity: worked out once.
+        self._members = {metric: sorted(names) for metric, names in members.items()}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -32,7 +37,7 @@ class FactIndex:
         return self._by_id.get(fact_id)
 
     def members(self, metric: str) -> list[str]:
-        return sorted({m for (k, m, _) in self._by_key if k == metric and m})
+        return self._members.get(metric, [])
 
     def labels(self, metric: str | None = None, member: str = "") -> list[FiscalLabel]:
         return sorted({lab for (k, m, lab) in self._by_key if metric is None or (k == metric and m == member)})
