@@ -7,3 +7,7 @@ class CaibaoError(Exception):
 
 class IngestError(CaibaoError):
     """Input rejected before anything was written to the store."""
+
+
+class NotFound(CaibaoError):
+    """The store holds nothing for what was asked (a company, a period, a kept result)."""

@@ -7,7 +7,7 @@ from caibao.brief.highlights import HighlightWriter
 from caibao.brief.i18n import Words
 from caibao.brief.model import Brief, Chart, Series
 from caibao.brief.tables import TableBuilder
-from caibao.errors import CaibaoError
+from caibao.errors import CaibaoError, NotFound
 from caibao.facts.index import FactIndex
 from caibao.facts.periods import FiscalLabel, parse_label
 from caibao.facts.store import Store
@@ -46,14 +46,14 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
     index = store.index(ticker)
     if not len(index):
         held = ", ".join(store.tickers()) or "none"
-        raise CaibaoError(f"no facts for {ticker} in {store.path}; companies in the store: {held}")
+        raise NotFound(f"no facts for {ticker} in {store.path}; companies in the store: {held}")
     available = available_periods(index)
     if not label.is_quarter:
         raise CaibaoError(
             f"a brief is for a quarter, not {label}; {ticker} periods available: {describe_periods(available)}"
         )
     if label not in available:
-        raise CaibaoError(f"no data for {ticker} {label}; periods available: {describe_periods(available)}")
+        raise NotFound(f"no data for {ticker} {label}; periods available: {describe_periods(available)}")
 
     company = store.company_name(ticker)
     column = fmt.period_column(label)

@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 from caibao.brief import render as brief_render
 from caibao.brief.i18n import LANGUAGES, Words
 from caibao.claims import report as check_render
-from caibao.errors import CaibaoError
+from caibao.errors import CaibaoError, NotFound
 from caibao.web.service import Service
 
 MAX_ARTICLE = 1_000_000  # bytes
@@ -89,10 +89,11 @@ def create_app(db: str | Path | None = None) -> FastAPI:
 
     @app.exception_handler(CaibaoError)
     async def caibao_error(request: Request, exc: CaibaoError) -> Response:
+        status = 404 if isinstance(exc, NotFound) else 422
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": str(exc)}, status_code=404)
+            return JSONResponse({"detail": str(exc)}, status_code=status)
         lang = request.query_params.get("lang", "zh-Hant")
-        return page("error.html", lang if lang in LANGUAGES else "zh-Hant", 404, message=str(exc))
+        return page("error.html", lang if lang in LANGUAGES else "zh-Hant", status, message=str(exc))
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -139,7 +140,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     def check_result(key: str, lang: Lang = "zh-Hant") -> HTMLResponse:
         found = service.saved(key) if _RESULT_ID.match(key) else None
         if found is None:
-            raise CaibaoError(f"no check result {key[:40]!r}")
+            raise NotFound(f"no check result {key[:40]!r}")
         marked, result = found
         wrong = [c for c in result["claims"] if c["verdict"] == "contradicted"]
         return page("check_result.html", lang, key=key, marked=jinja2.utils.markupsafe.Markup(marked),
@@ -158,7 +159,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     @app.get("/brief/{ticker}/{period}.{form}", include_in_schema=False)
     def brief_download(ticker: str, period: str, form: str, lang: Lang = "zh-Hant") -> Response:
         if form not in brief_render.FORMATS or not re.match(_TICKER, ticker) or not re.match(_PERIOD, period):
-            raise CaibaoError(f"no brief format {form!r}")
+            raise NotFound(f"no brief format {form!r}")
         brief = service.brief(ticker, period, lang)
         media = {"md": "text/markdown", "html": "text/html", "json": "application/json"}[form]
         name = f"{brief.ticker}-{brief.period}-{lang}.{form}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from caibao.claims import report as render
 from caibao.claims.check import Report, check_source, detect_ticker
-from caibao.errors import CaibaoError
+from caibao.errors import NotFound
 from caibao.facts.index import FactIndex
 from caibao.facts.store import Store
 
@@ -50,7 +50,7 @@ class Service:
             with self.lock:
                 held = self.store.tickers()
                 if ticker not in held:
-                    raise CaibaoError(f"no facts for {ticker}; companies in the store: {', '.join(held)}")
+                    raise NotFound(f"no facts for {ticker}; companies in the store: {', '.join(held)}")
                 self._indexes[ticker] = self.store.index(ticker)
         return self._indexes[ticker]
 
