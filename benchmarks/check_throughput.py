@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.report import write_section
+from benchmarks.report import median_seconds, write_section
 from caibao.claims.check import check_with_index
 from caibao.claims.normalize import fold
 from caibao.facts.store import Store
@@ -45,16 +43,6 @@ def corpus(shared: Path) -> dict[str, str]:
         f"{len(cut):,}-character article": cut,
         "test statements (zh-Hant, zh-Hans, en)": "\n".join(statements),
     }
-
-
-def median_seconds(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

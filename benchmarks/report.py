@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+
+def median_seconds(fn: Callable[[], object], repeat: int, warm: bool = True) -> float:
+    """Median wall time of `repeat` calls, after one untimed call when `warm`."""
+    if warm:
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def write_section(path: Path, heading: str, body: str) -> None:

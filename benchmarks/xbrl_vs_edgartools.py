@@ -18,28 +18,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 from edgar.xbrl import XBRL
 from lxml import etree
 
-from benchmarks.report import write_section
+from benchmarks.report import median_seconds, write_section
 from caibao.facts.xbrl import parse_xbrl
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = ("us-gaap:Revenues", "us-gaap:RevenueFromContractWithCustomerExcludingAssessedTax",
        "us-gaap:OperatingIncomeLoss", "us-gaap:NetIncomeLoss", "us-gaap:EarningsPerShareDiluted")  # fmt: skip
-
-
-def median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def edgartools_facts(path: Path):
@@ -74,10 +64,10 @@ def main() -> None:
     rows, ratios, bare_ratios = [], [], []
     for path in files:
         data = path.read_bytes()
-        ours = median(lambda d=data, n=path.name: parse_xbrl(d, n), args.repeat)
-        bare = median(lambda d=data: etree.parse(io.BytesIO(d)), args.repeat)
+        ours = median_seconds(lambda d=data, n=path.name: parse_xbrl(d, n), args.repeat)
+        bare = median_seconds(lambda d=data: etree.parse(io.BytesIO(d)), args.repeat)
         frame = edgartools_facts(path)
-        theirs = median(lambda p=path: edgartools_facts(p), max(3, args.repeat // 2))
+        theirs = median_seconds(lambda p=path: edgartools_facts(p), max(3, args.repeat // 2))
         mine, other = ours_key(data, path.name), theirs_key(frame)
         shared_keys = mine.keys() & other.keys()
         agree = sum(abs(mine[k] - other[k]) <= Decimal("0.005") for k in shared_keys)
@@ -99,8 +89,8 @@ def main() -> None:
             command = [sys.executable, "-m", "caibao", "ingest", str(one), "--db", str(db)]
             subprocess.run(command, check=True, capture_output=True)
 
-    existing = median(lambda: ingest_once(False), 7)
-    fresh = median(lambda: ingest_once(True), 5)
+    existing = median_seconds(lambda: ingest_once(False), 7)
+    fresh = median_seconds(lambda: ingest_once(True), 5)
 
     lines = [
         "| filing | caibao facts | edgartools facts | key values agree | caibao | edgartools | lxml parse "

@@ -55,3 +55,14 @@ def amzn(seeded_db: Path):
     """AMZN's facts as an index (read-only use)."""
     with Store.open(seeded_db) as s:
         return s.index("AMZN")
+
+
+@pytest.fixture(scope="module")
+def web_base(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A real caibao server on 127.0.0.1 over its own copy of the seeded store."""
+    from .web_server import running
+
+    db = tmp_path_factory.mktemp("web") / "web.duckdb"
+    shutil.copy(seeded_db, db)
+    with running(db) as url:
+        yield url

@@ -10,21 +10,12 @@ from pathlib import Path
 import pytest
 
 from .test_check_seeds import SEED_002
-from .web_server import running
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"
 )
 SHOTS = os.environ.get("CAIBAO_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def base(seeded_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("e2e") / "web.duckdb"
-    shutil.copy(seeded_db, db)
-    with running(db) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +44,13 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=False)
 
 
-def test_paste_seed_002_and_see_its_errors(page, base, shared):
-    page.goto(f"{base}/check?lang=zh-Hant")
+def test_paste_seed_002_and_see_its_errors(page, web_base, shared):
+    page.goto(f"{web_base}/check?lang=zh-Hant")
     shot(page, "check-form")
     page.fill("#text", (shared / SEED_002).read_text(encoding="utf-8"))
     page.select_option("#ticker", "AMZN")
     page.click("#submit")
-    page.wait_for_url(f"{base}/check/*")
+    page.wait_for_url(f"{web_base}/check/*")
     red = page.locator("mark.contradicted")
     assert red.count() == 7
     assert page.locator("#count-contradicted").inner_text() == "7"
@@ -77,8 +68,8 @@ def test_paste_seed_002_and_see_its_errors(page, base, shared):
     assert shared_url.split("?")[0] in page.url
 
 
-def test_open_the_brief_and_download_it(page, base):
-    page.goto(f"{base}/brief?ticker=AMZN&period=2025Q4&lang=zh-Hant")
+def test_open_the_brief_and_download_it(page, web_base):
+    page.goto(f"{web_base}/brief?ticker=AMZN&period=2025Q4&lang=zh-Hant")
     assert page.locator("#table-income").count() == 1
     assert page.locator("#chart-segment_revenue rect").count() >= 24
     assert "213,386" in page.locator("#table-income").inner_text()
@@ -91,8 +82,8 @@ def test_open_the_brief_and_download_it(page, base):
         assert expected in Path(download.path()).read_text(encoding="utf-8")
 
 
-def test_facts_page_with_sources(page, base):
-    page.goto(f"{base}/facts?ticker=AMZN&lang=en")
+def test_facts_page_with_sources(page, web_base):
+    page.goto(f"{web_base}/facts?ticker=AMZN&lang=en")
     page.select_option("#metric", "segment_revenue")
     page.fill("#period", "2025Q4")
     page.click("form.inline button")
