@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
 from caibao.claims.lexicon import lexicon
@@ -31,11 +30,6 @@ _MEASURES_BY_KIND = {
     "points": ("yoy", "qoq"),
     "money": ("incremental", "run_rate"),
 }  # "2024年的592亿": a local period mark this close before a figure names its period
-
-
-@dataclass
-class _SentenceState:
-    veto: str = ""  # why the figures of the current subject cannot be checked
 
 
 def sentences(folded: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
@@ -79,17 +73,17 @@ def resolve_prose(
         marks = find_marks(folded, s_start, s_end)
         mentions = [m for m in find_mentions(folded, s_start, s_end) if not _inside_marks(m, marks)]
         clauses = _clauses(folded, s_start, s_end)
-        state = _SentenceState()
+        veto = ""  # why the figures of the current subject cannot be checked
         sentence_text = original[s_start:s_end].strip()
         clause_veto: dict[int, str] = {}
         for i, (c_start, c_end) in enumerate(clauses):
             first = next((m.start for m in mentions if c_start <= m.start < c_end), c_end)
             reason, has_subject = _veto_reason(folded, c_start, c_end, first, own)
             if reason:
-                state.veto = reason
+                veto = reason
             elif has_subject:
-                state.veto = ""
-            clause_veto[i] = state.veto
+                veto = ""
+            clause_veto[i] = veto
         period, explicit = current, False
         mark_index, previous_end = 0, s_start
         for mention in mentions:
