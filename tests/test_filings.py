@@ -183,3 +183,20 @@ def test_check_an_article_about_an_ingested_company(filings_store, ticker, text,
     report = check_text(store, text)
     assert report.ticker == ticker  # detected from the company's name
     assert [c.verdict for c in report.claims] == verdicts
+
+
+def test_the_later_document_wins_whatever_the_order_of_ingest(shared, tmp_path):
+    # Tesla's 10-K and its Q2 2025 10-Q disagree on 2024Q2 income tax (393 vs 371 million).
+    for order in (("tsla-10-k-2025-01-30.htm", "tsla-10-q-2025-07-24.htm"),
+                  ("tsla-10-q-2025-07-24.htm", "tsla-10-k-2025-01-30.htm")):  # fmt: skip
+        with Store.open(tmp_path / f"{order[0]}.duckdb", seed=False) as store:
+            reports = load(store, shared, *order)
+            assert figure(store, "TSLA", "income_tax_provision", "2024Q2") == 371 * M  # the 10-Q, filed later
+            warnings = [w for r in reports for w in r.warnings]
+            assert any(
+                w.startswith(
+                    "income_tax_provision 2024Q2: tsla-10-q-2025-07-24.htm gives 371000000, "
+                    "tsla-10-k-2025-01-30.htm gave 393000000"
+                )
+                for w in warnings
+            ), warnings

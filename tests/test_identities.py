@@ -156,9 +156,28 @@ def test_whole_reference_copy_with_one_slip_is_rejected_and_store_unchanged(stor
 
 
 def test_new_facts_are_checked_against_what_the_store_holds(store, tmp_path):
-    # A lone 2025Q4 revenue figure that disagrees with the bundled segments, lines and quarters.
+    # A lone 2025Q4 revenue figure that disagrees with the bundled figure for the same quarter.
+    before = store.count()
     row = pick("2025Q4", "net_sales")
     row["value"] = "213000"
     path = write_csv(tmp_path / "amzn-restated.csv", [row])
-    with pytest.raises(IngestError, match="amzn-restated.csv:2: identity"):
+    with pytest.raises(IngestError) as caught:
         ingest_csv_file(store, path, ticker="AMZN")
+    assert str(caught.value) == (
+        "amzn-restated.csv: revenue 2025Q4: amzn-facts.csv:823 gives 213386000000, amzn-restated.csv:2 gave "
+        "213000000000; the later document (amzn-facts.csv) is used"
+    )
+    assert store.count() == before
+
+
+def test_a_batch_that_breaks_an_identity_with_stored_facts_is_rejected(store, tmp_path):
+    # A new quarter whose segments do not add up to the revenue the store already holds for it.
+    rows = [pick("2025Q4", "segment_net_sales", s) for s in ("North America", "International", "AWS")]
+    for row in rows:
+        row["period"], row["period_start"], row["period_end"] = "2025Q4", "2025-10-01", "2025-12-31"
+    rows[0]["value"] = "127000"
+    with Store.open(tmp_path / "fresh.duckdb", seed=False) as fresh:
+        ingest_csv_file(fresh, write_csv(tmp_path / "amzn-total.csv", [pick("2025Q4", "net_sales")]), ticker="AMZN")
+        with pytest.raises(IngestError, match="identity 'segments sum to revenue' broken for AMZN 2025Q4"):
+            ingest_csv_file(fresh, write_csv(tmp_path / "amzn-segments.csv", rows), ticker="AMZN")
+        assert fresh.count() == 1

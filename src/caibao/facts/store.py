@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS companies (
 );
 CREATE TABLE IF NOT EXISTS sources (
     document VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL,
-    ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp, facts INTEGER NOT NULL, seq INTEGER NOT NULL
+    ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp, facts INTEGER NOT NULL, seq INTEGER NOT NULL,
+    as_of DATE
 );
 CREATE TABLE IF NOT EXISTS facts (
     id VARCHAR PRIMARY KEY, ticker VARCHAR NOT NULL, cik VARCHAR, metric VARCHAR NOT NULL,
@@ -154,24 +155,16 @@ class Store:
         if same:
             return IngestReport(same[0], 0, 0, 0, unchanged=True)
         tickers = sorted({f.ticker for f in facts})
-        # What the store holds for these filers besides this document (and the derived quarters,
-        # which are recomputed below): read once, used for the identities and the derivation.
-        held = {
-            t: [f for f in self.facts(t) if f.source.document not in (document, derived_document(t))] for t in tickers
-        }
-        broken = self._broken_identities(facts, held)
-        if broken and strict:
-            others = list(dict.fromkeys(f"'{b.name}'" for b in broken[1:]))
-            more = f" (also broken: {', '.join(others)})" if others else ""
-            raise IngestError(broken[0].message() + more)
-        warnings = tuple(notes) + _summarise(broken)
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             replaced = con.execute("DELETE FROM facts WHERE document = ?", [document]).fetchone()
             con.execute("DELETE FROM sources WHERE document = ?", [document])
             _insert(con, facts)
-            self._add_source(document, sha256, kind, len(facts))
+            # A document speaks as of the latest period it reports: where two disagree on a figure,
+            # the later one (a 10-Q's prior-year column, say, over the 10-K before it) is believed.
+            as_of = max((f.period.end for f in facts), default=None)
+            self._add_source(document, sha256, kind, len(facts), as_of)
             for ticker, cik in sorted({(f.ticker, f.cik) for f in facts}):
                 info = company if company and company.get("ticker") == ticker else {}
                 con.execute(
@@ -181,44 +174,58 @@ class Store:
                     "fiscal_year_end = coalesce(nullif(excluded.fiscal_year_end, ''), companies.fiscal_year_end)",
                     [ticker, cik, info.get("name", ""), info.get("fiscal_year_end", "")],
                 )
-            derived = sum(self._rederive(t, held[t] + [f for f in facts if f.ticker == t]) for t in tickers)
+            # Judged on what the store now holds, in the order it will be read: the same facts win
+            # here as in every brief and check.
+            new_ids = {f.id for f in facts}
+            touched = {f.period.label for f in facts}
+            broken: list[Broken] = []
+            disagreements: list[str] = []
+            derived = 0
+            for ticker in tickers:
+                before = self._drop_derived(ticker)
+                now = self.facts(ticker)
+                index = FactIndex(now)
+                broken += [b for b in check(index, only=touched) if any(f.id in new_ids for f in b.facts)]
+                disagreements += _disagreements(now, new_ids)
+                derived += self._add_derived(ticker, derive(index, ticker)) - before
+            if broken and strict:
+                others = list(dict.fromkeys(f"'{b.name}'" for b in broken[1:]))
+                more = f" (also broken: {', '.join(others)})" if others else ""
+                raise IngestError(broken[0].message() + more)
+            if disagreements and strict:
+                # A curated file restating a figure another source gives differently is a mistake
+                # until shown otherwise.
+                raise IngestError(f"{document}: {disagreements[0]}")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         count = replaced[0] if replaced else 0
+        warnings = tuple(notes) + _summarise(broken) + _first_and_count(disagreements)
         return IngestReport(document, len(facts), derived, count, False, rejected, skipped, warnings)
 
-    def _add_source(self, document: str, sha256: str, kind: str, count: int) -> None:
+    def _add_source(self, document: str, sha256: str, kind: str, count: int, as_of: date | None = None) -> None:
         self.con.execute(
-            "INSERT INTO sources (document, sha256, kind, facts, seq) "
-            "SELECT ?, ?, ?, ?, coalesce(max(seq), 0) + 1 FROM sources",
-            [document, sha256, kind, count],
+            "INSERT INTO sources (document, sha256, kind, facts, seq, as_of) "
+            "SELECT ?, ?, ?, ?, coalesce(max(seq), 0) + 1, ? FROM sources",
+            [document, sha256, kind, count, as_of],
         )
 
-    def _rederive(self, ticker: str, facts: list[Fact]) -> int:
-        """Replace `ticker`'s derived quarters with those `facts` (all it now holds) allow; returns the change."""
+    def _drop_derived(self, ticker: str) -> int:
+        """Remove `ticker`'s derived quarters (to be worked out again); returns how many there were."""
         document = derived_document(ticker)
         before = self.con.execute("SELECT count(*) FROM facts WHERE document = ?", [document]).fetchone()
         self.con.execute("DELETE FROM facts WHERE document = ?", [document])
         self.con.execute("DELETE FROM sources WHERE document = ?", [document])
-        derived = derive(FactIndex(facts), ticker)
+        return before[0] if before else 0
+
+    def _add_derived(self, ticker: str, derived: list[Fact]) -> int:
         if derived:
+            document = derived_document(ticker)
             _insert(self.con, derived)
             digest = _sha256("".join(sorted(f"{f.id}={f.value}" for f in derived)).encode())
             self._add_source(document, f"{document}:{digest}", "derived", len(derived))
-        return len(derived) - (before[0] if before else 0)
-
-    def _broken_identities(self, facts: list[Fact], held: dict[str, list[Fact]]) -> list[Broken]:
-        """Identities broken by the batch, judged together with what the store already holds."""
-        new_ids = {f.id for f in facts}
-        broken: list[Broken] = []
-        for ticker, old in held.items():
-            new = [f for f in facts if f.ticker == ticker]
-            for b in check(FactIndex(new + old), only={f.period.label for f in new}):
-                if any(f.id in new_ids for f in b.facts):
-                    broken.append(b)
-        return broken
+        return len(derived)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -236,7 +243,7 @@ class Store:
         member: str | None = None,
         label: FiscalLabel | None = None,
     ) -> list[Fact]:
-        """Reported facts before derived ones, newest source first: the order FactIndex trusts."""
+        """Reported facts before derived ones, the latest document first: the order FactIndex trusts."""
         where, params = ["f.ticker = ?"], [ticker.upper()]
         if metric:
             catalogue().metric(metric)
@@ -251,7 +258,7 @@ class Store:
         rows = self.con.execute(
             f"SELECT {', '.join('f.' + c.strip() for c in COLUMNS.split(','))} FROM facts f "
             f"JOIN sources s USING (document) WHERE {' AND '.join(where)} "
-            "ORDER BY f.derived, s.seq DESC, f.metric, f.member, f.period_end, f.period_start",
+            "ORDER BY f.derived, s.as_of DESC NULLS LAST, s.seq DESC, f.metric, f.member, f.period_end, f.period_start",
             params,
         ).fetchall()
         return [_row_to_fact(r) for r in rows]
@@ -266,6 +273,38 @@ class Store:
     def count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM facts").fetchone()
         return row[0] if row else 0
+
+
+def _disagreements(facts: list[Fact], new_ids: set[str]) -> list[str]:
+    """Where a new fact and one from another document give the same figure different values.
+    `facts` come in the store's order, so the first of each figure is the one believed."""
+    first: dict[tuple, Fact] = {}
+    found = []
+    for fact in facts:
+        if fact.derived:
+            continue
+        key = (fact.metric, fact.member, fact.period.start, fact.period.end, fact.unit)
+        kept = first.setdefault(key, fact)
+        if kept is fact or kept.source.document == fact.source.document or not {kept.id, fact.id} & new_ids:
+            continue
+        if abs(kept.value - fact.value) > max(kept.tolerance, fact.tolerance):
+            found.append(
+                f"{fact.metric}{f' [{fact.member}]' if fact.member else ''} {fact.label}: "
+                f"{_where(kept)} gives {kept.value:f}, {_where(fact)} gave {fact.value:f}; "
+                f"the later document ({kept.source.document}) is used"
+            )
+    return found
+
+
+def _where(fact: Fact) -> str:
+    line = fact.source.locator.removeprefix("line ")
+    return f"{fact.source.document}:{line}" if line.isdigit() else fact.source.document
+
+
+def _first_and_count(lines: list[str], shown: int = 10) -> tuple[str, ...]:
+    if len(lines) <= shown:
+        return tuple(lines)
+    return (*lines[:shown], f"... and {len(lines) - shown} more figures that disagree")
 
 
 def _summarise(broken: list[Broken]) -> tuple[str, ...]:
