@@ -169,8 +169,6 @@ def test_period_without_data_lists_what_exists(read_store):
     assert str(caught.value) == "no data for AMZN 2026Q1; periods available: 2021Q1–2025Q4, FY2021–FY2025"
     with pytest.raises(CaibaoError, match="no facts for TSLA"):
         build_brief(read_store, "TSLA", "2025Q4")
-    with pytest.raises(CaibaoError, match="a brief is for a quarter, not FY2025"):
-        build_brief(read_store, "AMZN", "FY2025")
 
 
 def test_describe_periods():
@@ -183,3 +181,18 @@ def test_values_are_exact_decimals(q4):
     assert revenue.value == Decimal("213386000000")
     yoy = cell(q4, "income", "revenue", "YoY")
     assert isinstance(yoy.value, Decimal) and yoy.value == (Decimal(213386) - 187792) / 187792 * 100
+
+
+def test_annual_brief(read_store):
+    brief = build_brief(read_store, "AMZN", "FY2025", "en")
+    income = next(t for t in brief.tables if t.key == "income")
+    assert income.columns == ("FY2025", "FY2024", "YoY")
+    revenue = next(r for r in income.rows if r.key == "revenue")
+    assert [c.text for c in revenue.cells] == ["716,924", "637,959", "12%"]
+    cash = next(t for t in brief.tables if t.key == "cash")
+    capex = next(r for r in cash.rows if r.key == "capex_ttm")
+    assert capex.cells[0].text == "131,819" and len(cash.rows) == 4  # no quarter rows in a year
+    assert brief.highlights[0].text.startswith("Full-year net sales were $716.9 billion, up 12% YoY")
+    assert "the first year above $700 billion" in brief.highlights[0].text
+    assert brief.charts[0].labels == ("FY2021", "FY2022", "FY2023", "FY2024", "FY2025")
+    assert "guidance" not in [t.key for t in brief.tables]  # Amazon guides quarters, not years

@@ -123,3 +123,19 @@ def test_fact_ids_are_stable_across_stores(tmp_path):
     a = {f.id for f in read_csv_facts(BUNDLED_CSV, ticker="AMZN")}
     with Store.open(Path(tmp_path) / "s.duckdb") as store:
         assert {f.id for f in store.facts("AMZN")} == a
+
+
+def test_a_store_from_before_as_of_is_upgraded(tmp_path):
+    # Regression: stores created before sources.as_of existed crashed on the first read.
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE sources (document VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
+        "ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp, facts INTEGER NOT NULL, seq INTEGER NOT NULL)"
+    )
+    con.close()
+    with Store.open(path) as store:
+        assert store.count() == 901
+        assert len(store.facts("AMZN", metric="revenue")) == 25

@@ -105,7 +105,11 @@ def ttm(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> 
         fact = index.get(reported.key, label, member)
         if fact:
             return Figure.of(fact)
-    if not spec.sums_over_time or not label.is_quarter:
+    if not spec.sums_over_time:
+        return None
+    if label.is_year:
+        return level(index, metric, label, member)  # twelve months to the year's end: the year
+    if not label.is_quarter:
         return None
     quarters = [index.get(metric, label.shift(-k), member) for k in range(3, -1, -1)]
     if not all(quarters):

@@ -74,13 +74,13 @@ _STEPS = [Decimal(10) ** e * m for e in range(15, 5, -1) for m in (5, 2, 1)]
 def first_above(
     index: FactIndex, metric: str, label: FiscalLabel, member: str = "", minimum_history: int = 4
 ) -> Threshold | None:
-    """The roundest threshold this quarter is the first to reach, over an unbroken history."""
+    """The roundest threshold this quarter (or year) is the first to reach, over an unbroken history."""
     now = index.get(metric, label, member)
-    if now is None or not label.is_quarter:
+    if now is None or not (label.is_quarter or label.is_year):
         return None
     history = []
     back = 1
-    while (fact := index.get(metric, label.shift(-back), member)) is not None:
+    while (fact := index.get(metric, _back(label, back), member)) is not None:
         history.append(fact)
         back += 1
     if len(history) < minimum_history:

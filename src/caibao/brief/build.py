@@ -13,6 +13,7 @@ from caibao.facts.periods import FiscalLabel, parse_label
 from caibao.facts.store import Store
 
 CHART_QUARTERS = 12
+CHART_YEARS = 5
 
 
 def available_periods(index: FactIndex) -> list[FiscalLabel]:
@@ -48,10 +49,8 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
         held = ", ".join(store.tickers()) or "none"
         raise NotFound(f"no facts for {ticker} in {store.path}; companies in the store: {held}")
     available = available_periods(index)
-    if not label.is_quarter:
-        raise CaibaoError(
-            f"a brief is for a quarter, not {label}; {ticker} periods available: {describe_periods(available)}"
-        )
+    if not (label.is_quarter or label.is_year):
+        raise CaibaoError(f"a brief is for a quarter or a fiscal year, not {label}")
     if label not in available:
         raise NotFound(f"no data for {ticker} {label}; periods available: {describe_periods(available)}")
 
@@ -91,8 +90,11 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
 
 
 def segment_chart(index: FactIndex, label: FiscalLabel, words: Words) -> Chart | None:
-    """Segment revenue over the last quarters the store holds (up to CHART_QUARTERS)."""
-    quarters = [label.shift(-k) for k in range(CHART_QUARTERS - 1, -1, -1)]
+    """Segment revenue over the last quarters (or fiscal years) the store holds."""
+    if label.is_quarter:
+        quarters = [label.shift(-k) for k in range(CHART_QUARTERS - 1, -1, -1)]
+    else:
+        quarters = [FiscalLabel(label.year - k) for k in range(CHART_YEARS - 1, -1, -1)]
     quarters = [q for q in quarters if index.get("revenue", q)]
     members = index.members("segment_revenue")
     if len(quarters) < 2 or not members:

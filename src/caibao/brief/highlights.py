@@ -60,7 +60,8 @@ class HighlightWriter:
             return None
         yoy, qoq = measures.yoy(idx, "revenue", lab), measures.qoq(idx, "revenue", lab)
         growth = self.w("word", "clause_sep").join(g for g in (self.growth(yoy), self.growth(qoq, "qoq")) if g)
-        clauses = [self.w("sentence", "revenue", amount=self.amount(level), growth=growth)]
+        key = "revenue" if lab.is_quarter else "revenue_year"
+        clauses = [self.w("sentence", key, amount=self.amount(level), growth=growth)]
         sources = [*level.sources, *(yoy.sources if yoy else ()), *(qoq.sources if qoq else ())]
         ex_fx = measures.level(idx, "revenue_growth_ex_fx", lab)
         if ex_fx and ex_fx.value is not None:
@@ -69,10 +70,10 @@ class HighlightWriter:
         clauses.append(self._versus_guidance("revenue", level, sources))
         record = records.first_above(idx, "revenue", lab)
         if record:
-            first = str(lab.shift(-record.history))
-            clauses.append(
-                self.w("sentence", "first_above", threshold=fmt.amount_text(record.threshold, self.lang), first=first)
-            )
+            first = str(lab.shift(-record.history) if lab.is_quarter else FiscalLabel(lab.year - record.history))
+            key = "first_above" if lab.is_quarter else "first_above_year"
+            threshold = fmt.amount_text(record.threshold, self.lang)
+            clauses.append(self.w("sentence", key, threshold=threshold, first=first))
             sources += record.sources
         return Highlight(self.sentence(clauses), _unique(sources))
 

@@ -42,6 +42,10 @@ class TableBuilder:
     def __init__(self, index: FactIndex, label: FiscalLabel, words: Words):
         self.index, self.label, self.w, self.lang = index, label, words, words.lang
         self.prev, self.year_ago = label.previous(), label.year_ago()
+        # A quarter is shown beside the quarter before and the year-ago quarter; a fiscal year
+        # beside the year before, with no QoQ.
+        self.periods = (label, self.prev, self.year_ago) if label.is_quarter else (label, self.year_ago)
+        self.growth = ("QoQ", "YoY") if label.is_quarter else ("YoY",)
 
     # -- cells -------------------------------------------------------------------------------
 
@@ -69,14 +73,14 @@ class TableBuilder:
         periods: tuple[FiscalLabel, ...] | None = None,
     ) -> Row | None:
         """A row of figures for each period, then QoQ and YoY computed from those same figures."""
-        periods = periods or (self.label, self.prev, self.year_ago)
+        periods = periods or self.periods
         figures = [measure(p) for p in periods]
         if figures[0] is None:
             return None
         cells = [self.amount(fmt.period_column(p), f) for p, f in zip(periods, figures, strict=True)]
         if growth:
             for column, base in (("QoQ", self.prev), ("YoY", self.year_ago)):
-                if base in periods:
+                if column in self.growth and base in periods:
                     cells.append(self.percent(column, measures.growth(figures[0], figures[periods.index(base)])))
         return Row(key, label, tuple(cells))
 
@@ -88,7 +92,7 @@ class TableBuilder:
             row = self.period_row(metric, self.w("row", metric), lambda p, m=metric: measures.level(self.index, m, p))
             if row:
                 rows.append(row)
-        return self._table("income", "millions", rows, ("QoQ", "YoY"))
+        return self._table("income", "millions", rows, self.growth)
 
     def segments(self) -> Table | None:
         members = self._members_by_size("segment_revenue")
@@ -143,7 +147,7 @@ class TableBuilder:
                     (*total.cells, Cell(share_column, "100.0%", Decimal(100), "percent", total.cells[0].sources)),
                 )
             )
-        return self._table("lines", "millions", rows, ("QoQ", "YoY", share_column))
+        return self._table("lines", "millions", rows, (*self.growth, share_column))
 
     def cash_flow(self) -> Table | None:
         specs = (
@@ -154,8 +158,10 @@ class TableBuilder:
             ("operating_cash_flow", lambda p: measures.level(self.index, "operating_cash_flow", p)),
             ("capex", lambda p: measures.level(self.index, "capex", p)),
         )
+        if not self.label.is_quarter:
+            specs = specs[:4]  # for a fiscal year the trailing twelve months are the year itself
         rows = [row for key, measure in specs if (row := self.period_row(key, self.w("row", key), measure))]
-        return self._table("cash", "millions", rows, ("QoQ", "YoY"))
+        return self._table("cash", "millions", rows, self.growth)
 
     def guidance(self) -> Table | None:
         nxt = self.label.next()
@@ -222,7 +228,7 @@ class TableBuilder:
     ) -> Table | None:
         if not rows:
             return None
-        periods = periods or (self.label, self.prev, self.year_ago)
+        periods = periods or self.periods
         columns = tuple(fmt.period_column(p) for p in periods) + extra
         return Table(key, self.w("table", key), self.w("unit", unit), columns, tuple(rows))
 

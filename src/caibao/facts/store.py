@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS sources (
     ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp, facts INTEGER NOT NULL, seq INTEGER NOT NULL,
     as_of DATE
 );
+-- Stores made before a column existed gain it here (DuckDB keeps existing rows, as_of NULL).
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS as_of DATE;
 CREATE TABLE IF NOT EXISTS facts (
     id VARCHAR PRIMARY KEY, ticker VARCHAR NOT NULL, cik VARCHAR, metric VARCHAR NOT NULL,
     axis VARCHAR NOT NULL, member VARCHAR NOT NULL,
