@@ -151,7 +151,8 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         tickers = service.tickers()
         ticker = ticker.upper() if ticker.upper() in tickers else tickers[0]
         periods = service.periods(ticker)
-        period = period if period in periods else periods[-1]
+        quarters = [p for p in periods if not p.startswith("FY")]
+        period = period if period in periods else (quarters or periods)[-1]
         brief = service.brief(ticker, period, lang)
         return page("brief_page.html", lang, tickers=tickers, ticker=ticker, periods=periods, period=period,
                     **brief_render.context(brief))  # fmt: skip

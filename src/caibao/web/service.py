@@ -98,4 +98,4 @@ class Service:
     def periods(self, ticker: str) -> list[str]:
         from caibao.brief.build import available_periods
 
-        return [str(p) for p in available_periods(self.index(ticker)) if p.is_quarter]
+        return [str(p) for p in available_periods(self.index(ticker)) if p.is_quarter or p.is_year]
