@@ -13,7 +13,8 @@ from caibao.analysis.identities import check, identities
 from caibao.errors import IngestError
 from caibao.facts.csv_source import parse_csv_facts
 from caibao.facts.index import FactIndex
-from caibao.facts.store import Store, ingest_csv_file
+from caibao.facts.ingest import ingest_file
+from caibao.facts.store import Store
 
 from .conftest import BUNDLED_CSV
 
@@ -104,7 +105,7 @@ def test_identity_holds_on_real_figures(name, tmp_path):
     keys, _ = CASES[name]
     path = write_csv(tmp_path / "amzn-facts.csv", [pick(*k) for k in keys])
     with Store.open(tmp_path / "x.duckdb", seed=False) as store:
-        report = ingest_csv_file(store, path, ticker="AMZN")
+        report = ingest_file(store, path, ticker="AMZN")
         assert report.added == len(keys)
         assert store.count() == len(keys)
 
@@ -117,7 +118,7 @@ def test_broken_identity_is_rejected_naming_the_row(name, tmp_path):
     path = write_csv(tmp_path / "broken.csv", rows)
     with Store.open(tmp_path / "x.duckdb", seed=False) as store:
         with pytest.raises(IngestError) as caught:
-            ingest_csv_file(store, path, ticker="AMZN")
+            ingest_file(store, path, ticker="AMZN")
         message = str(caught.value)
         assert f"identity '{name}'" in message
         assert f"line {broken_at + 2}" in message or f"broken.csv:{broken_at + 2}:" in message
@@ -132,7 +133,7 @@ def test_a_one_million_difference_is_rounding_not_an_error(tmp_path):
     rows = [pick("2025Q4", m) for m in ("product_sales", "service_sales", "net_sales")]
     rows[2]["value"] = str(int(rows[2]["value"]) + 1)
     with Store.open(tmp_path / "x.duckdb", seed=False) as store:
-        assert ingest_csv_file(store, write_csv(tmp_path / "a.csv", rows), ticker="AMZN").added == 3
+        assert ingest_file(store, write_csv(tmp_path / "a.csv", rows), ticker="AMZN").added == 3
 
 
 def test_rounded_figures_get_their_precision_as_tolerance():
@@ -150,7 +151,7 @@ def test_whole_reference_copy_with_one_slip_is_rejected_and_store_unchanged(stor
     rows[target]["value"] = "213393"
     path = write_csv(tmp_path / "amzn-facts-edited.csv", rows)
     with pytest.raises(IngestError, match=rf"amzn-facts-edited.csv:{start_line(path, target)}: identity"):
-        ingest_csv_file(store, path, ticker="AMZN")
+        ingest_file(store, path, ticker="AMZN")
     assert store.count() == before
     assert [r[0] for r in store.con.execute("SELECT document FROM sources").fetchall()] == ["amzn-facts.csv"]
 
@@ -162,7 +163,7 @@ def test_new_facts_are_checked_against_what_the_store_holds(store, tmp_path):
     row["value"] = "213000"
     path = write_csv(tmp_path / "amzn-restated.csv", [row])
     with pytest.raises(IngestError) as caught:
-        ingest_csv_file(store, path, ticker="AMZN")
+        ingest_file(store, path, ticker="AMZN")
     assert str(caught.value) == (
         "amzn-restated.csv: revenue 2025Q4: amzn-facts.csv:823 gives 213386000000, amzn-restated.csv:2 gave "
         "213000000000; the later document (amzn-facts.csv) is used"
@@ -177,7 +178,7 @@ def test_a_batch_that_breaks_an_identity_with_stored_facts_is_rejected(store, tm
         row["period"], row["period_start"], row["period_end"] = "2025Q4", "2025-10-01", "2025-12-31"
     rows[0]["value"] = "127000"
     with Store.open(tmp_path / "fresh.duckdb", seed=False) as fresh:
-        ingest_csv_file(fresh, write_csv(tmp_path / "amzn-total.csv", [pick("2025Q4", "net_sales")]), ticker="AMZN")
+        ingest_file(fresh, write_csv(tmp_path / "amzn-total.csv", [pick("2025Q4", "net_sales")]), ticker="AMZN")
         with pytest.raises(IngestError, match="identity 'segments sum to revenue' broken for AMZN 2025Q4"):
-            ingest_csv_file(fresh, write_csv(tmp_path / "amzn-segments.csv", rows), ticker="AMZN")
+            ingest_file(fresh, write_csv(tmp_path / "amzn-segments.csv", rows), ticker="AMZN")
         assert fresh.count() == 1

@@ -10,7 +10,8 @@ import pytest
 
 from caibao.errors import CaibaoError, IngestError
 from caibao.facts.csv_source import read_csv_facts
-from caibao.facts.store import Store, default_db_path, ingest_csv_file, resolve_db_path
+from caibao.facts.ingest import ingest_file
+from caibao.facts.store import Store, default_db_path, resolve_db_path
 
 from .conftest import BUNDLED_CSV
 
@@ -55,22 +56,22 @@ def test_db_path_resolution(monkeypatch, tmp_path):
 def test_same_source_twice_changes_nothing(store, tmp_path, shared):
     path = tmp_path / "msft-facts.csv"
     path.write_text(ONE_ROW, encoding="utf-8")
-    first = ingest_csv_file(store, path, ticker="MSFT")
+    first = ingest_file(store, path, ticker="MSFT")
     assert (first.added, first.unchanged) == (1, False)
     snapshot = store.con.execute("SELECT * FROM facts ORDER BY id").fetchall()
-    second = ingest_csv_file(store, path, ticker="MSFT")
+    second = ingest_file(store, path, ticker="MSFT")
     assert second.unchanged and "nothing changed" in second.summary()
     assert store.con.execute("SELECT * FROM facts ORDER BY id").fetchall() == snapshot
     # The reference file is the bundled dataset: same content, nothing to add.
-    assert ingest_csv_file(store, shared / "reference" / "amzn-facts.csv", ticker="AMZN").unchanged
+    assert ingest_file(store, shared / "reference" / "amzn-facts.csv", ticker="AMZN").unchanged
 
 
 def test_changed_document_replaces_its_earlier_version(store, tmp_path):
     path = tmp_path / "msft-facts.csv"
     path.write_text(ONE_ROW, encoding="utf-8")
-    ingest_csv_file(store, path, ticker="MSFT")
+    ingest_file(store, path, ticker="MSFT")
     path.write_text(ONE_ROW.replace("180000", "181000"), encoding="utf-8")
-    report = ingest_csv_file(store, path, ticker="MSFT")
+    report = ingest_file(store, path, ticker="MSFT")
     assert (report.added, report.replaced) == (1, 1)
     [fact] = store.facts("MSFT")
     assert fact.value == Decimal("181000000000")
@@ -87,7 +88,7 @@ def test_failed_batch_writes_nothing(store, tmp_path):
         + "\n"
     )
     with pytest.raises(IngestError, match="bad.csv:3: field 'value'"):
-        ingest_csv_file(store, path, ticker="MSFT")
+        ingest_file(store, path, ticker="MSFT")
     assert store.con.execute("SELECT count(*), (SELECT count(*) FROM sources) FROM facts").fetchone() == before
 
 

@@ -104,14 +104,6 @@ def marked_article(report: Report) -> str:
     return "".join(parts)
 
 
-def contradictions(report: Report) -> list[dict]:
-    return [
-        {"quote": c.quote, "explanation": c.explanation, "cause": c.cause}
-        for c in report.claims
-        if c.verdict == CONTRADICTED
-    ]
-
-
 def to_html(report: Report) -> str:
     """The article, every piece of it escaped, with each claim highlighted and explained on hover."""
     parts = [marked_article(report)]

@@ -117,3 +117,9 @@ def write(store: Store, prepared: Prepared) -> IngestReport:
         prepared.facts, prepared.document, prepared.sha256, prepared.kind, strict=prepared.strict,
         company=prepared.company, notes=prepared.notes, rejected=prepared.rejected, skipped=prepared.skipped,
     )  # fmt: skip
+
+
+def ingest_file(store: Store, path: Path, ticker: str | None = None) -> IngestReport:
+    """Read, check and write one file (the whole of what `caibao ingest FILE` does for it)."""
+    [(name, data)] = list(inputs([path]))
+    return write(store, prepare(name, data, ticker))

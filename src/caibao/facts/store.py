@@ -23,7 +23,7 @@ from caibao.analysis.identities import Broken, check
 from caibao.errors import CaibaoError, IngestError
 from caibao.facts.bundled import datasets
 from caibao.facts.catalogue import catalogue
-from caibao.facts.csv_source import decode, parse_csv_facts, read_bounded
+from caibao.facts.csv_source import decode, parse_csv_facts
 from caibao.facts.derive import derive, derived_document
 from caibao.facts.index import FactIndex
 from caibao.facts.model import Fact, Period, Source
@@ -323,12 +323,6 @@ def _summarise(broken: list[Broken]) -> tuple[str, ...]:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def ingest_csv_file(store: Store, path: Path, ticker: str | None = None) -> IngestReport:
-    data = read_bounded(path)
-    facts = parse_csv_facts(decode(data, str(path)), name=path.name, ticker=ticker)
-    return store.ingest(facts, path.name, _sha256(data), kind="csv")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, facts: Iterable[Fact]) -> None:
