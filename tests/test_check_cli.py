@@ -83,5 +83,5 @@ def test_html_report_escapes_the_article(read_store):
     text = '<img src=x onerror="alert(1)"> 本季營收 2,134 億美元 & 年增 "14%"'
     page = to_html(check_text(read_store, text, "AMZN"))
     assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
-    assert '<mark class="supported" title="supported: revenue 2025Q4: filed' in page
+    assert '<mark class="supported" title="supported: 營收 2025Q4:申報值 2,133.9 億美元' in page
     assert 'id="count-supported">2<' in page

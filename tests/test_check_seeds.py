@@ -37,9 +37,11 @@ def test_seed_002_errors_found_with_causes(report_002):
         ("1310億美元", "", "FY2025", "level", "one-digit typo"),  # filed 1,318
     ]
     by_quote = {c.quote: c for c in report_002.claims if c.verdict == "contradicted"}
-    assert "528.16亿" in by_quote["428.16億美元"].explanation
-    assert "2024Q4" in by_quote["93億美元"].explanation and "92.6亿" in by_quote["93億美元"].explanation
-    assert "1,040 vs 1,315 million" in by_quote["23%"].explanation
+    # Explained in the article's own language (Traditional Chinese here), with the filed figures.
+    assert "申報值 528.16 億美元(52,816 百萬美元)" in by_quote["428.16億美元"].explanation
+    assert "寫作 428.16,申報 528.16:有一位數字不同" in by_quote["428.16億美元"].explanation
+    assert "與去年同期(2024Q4)數字相符:92.6 億美元" in by_quote["93億美元"].explanation
+    assert "1,040 百萬美元 對 1,315 百萬美元" in by_quote["23%"].explanation
     assert by_quote["60%"].actual is not None and round(by_quote["60%"].actual, 1) == 57.0
 
 

@@ -108,3 +108,19 @@ UNVERIFIABLE = [
 def test_unverifiable_statements_are_not_judged(read_store, text, quote):
     found = verdicts(read_store, text)
     assert (quote, "unverifiable", "") in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("北美營業利益 92.56 億美元", None, "North America 營業利益 2025Q4:申報值 114.72 億美元(11,472 百萬美元)"),
+        ("北美营业利润92.56亿美元", None, "North America 营业利润 2025Q4:申报值114.72亿美元(11,472百万美元)"),
+        ("North America operating income was $9.3 billion.", None,
+         "North America operating income 2025Q4: filed $11,472 million"),
+        ("北美營業利益 92.56 億美元", "en", "North America operating income 2025Q4: filed $11,472 million"),
+        ("股價下跌 10%", None, "「股價」不在申報資料中"),  # the article's own word, not the folded one
+    ],
+)  # fmt: skip
+def test_explanations_in_the_readers_language(read_store, text, lang, expected):
+    [claim] = check_text(read_store, text, "AMZN", lang=lang).claims
+    assert claim.explanation.startswith(expected), claim.explanation

@@ -174,6 +174,12 @@ def test_quarters_are_labelled_from_the_filings(filings_store):
         ("TSLA", "特斯拉2025年第二季度营收224.96亿美元,同比下降12%。", ["supported", "supported"]),
         ("TSLA", "Tesla's Q2 2025 revenue fell 21% to $22.5 billion.", ["contradicted", "supported"]),
         ("GOOGL", "Google Cloud revenue was $43.2 billion in 2024.", ["supported"]),
+        # Any filer's own segments and lines are recognised, with the period written after the figure.
+        ("AAPL", "Apple's iPhone revenue was $201.2 billion in fiscal 2024.", ["supported"]),
+        ("META", "Meta's Reality Labs lost $17.7 billion in 2024.", ["supported"]),  # an operating loss
+        ("NVDA", "NVIDIA Data Center revenue was $41.1 billion in the second quarter of fiscal 2026.", ["supported"]),
+        # "automotive" is Tesla's segment and the start of three revenue lines: not judged, not a false alarm.
+        ("TSLA", "Tesla automotive revenue was $77.1 billion in 2024.", ["unverifiable"]),
     ],
 )  # fmt: skip
 def test_check_an_article_about_an_ingested_company(filings_store, ticker, text, verdicts):

@@ -14,7 +14,11 @@ from caibao.errors import CaibaoError
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")
 
 
-_FILES = {"brief": ("caibao.brief", "data/labels.toml"), "ui": ("caibao.web", "data/ui.toml")}
+_FILES = {
+    "brief": ("caibao.brief", "data/labels.toml"),
+    "ui": ("caibao.web", "data/ui.toml"),
+    "explain": ("caibao.claims", "data/explain.toml"),
+}
 
 
 @cache

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from caibao.claims.explain import Explainer, language_of
 from caibao.claims.html_text import html_to_text
-from caibao.claims.lexicon import lexicon
+from caibao.claims.lexicon import lexicon, subjects
 from caibao.claims.model import Claim
 from caibao.claims.normalize import fold
 from caibao.claims.periods import document_quarter
@@ -33,9 +34,16 @@ class Report:
         return sum(c.verdict == verdict for c in self.claims)
 
 
-def check_text(store: Store, text: str, ticker: str | None = None, document: str = "-", html: bool = False) -> Report:
+def check_text(
+    store: Store,
+    text: str,
+    ticker: str | None = None,
+    document: str = "-",
+    html: bool = False,
+    lang: str | None = None,
+) -> Report:
     """Check an article. With `html`, the text is read out of the markup and every offset reported
-    is an offset in the HTML as given."""
+    is an offset in the HTML as given. Explanations are in `lang`, else the article's own language."""
 
     def index_of(symbol: str) -> FactIndex:
         index = store.index(symbol)
@@ -44,7 +52,7 @@ def check_text(store: Store, text: str, ticker: str | None = None, document: str
             raise CaibaoError(f"no facts for {symbol} in {store.path}; companies in the store: {held}")
         return index
 
-    return check_source(text, ticker, document, html, index_of, lambda folded: detect_ticker(store, folded))
+    return check_source(text, ticker, document, html, index_of, lambda folded: detect_ticker(store, folded), lang)
 
 
 def check_source(
@@ -54,6 +62,7 @@ def check_source(
     html: bool,
     index_of: Callable[[str], FactIndex],
     detect: Callable[[str], str | None],
+    lang: str | None = None,
 ) -> Report:
     """The check itself, with the store reached through `index_of` and `detect` (so a server can
     keep its indexes in memory)."""
@@ -64,7 +73,7 @@ def check_source(
     ticker = (ticker or detect(folded) or "").upper()
     if not ticker:
         raise CaibaoError(f"{document}: no company detected; say which with --ticker")
-    report = check_with_index(index_of(ticker), text, folded, ticker, document)
+    report = check_with_index(index_of(ticker), text, folded, ticker, document, lang)
     if offsets is not None:
         for claim in report.claims:
             claim.start, claim.end = offsets[claim.start], offsets[claim.end - 1] + 1
@@ -72,16 +81,20 @@ def check_source(
     return report
 
 
-def check_with_index(index: FactIndex, text: str, folded: str, ticker: str, document: str) -> Report:
+def check_with_index(
+    index: FactIndex, text: str, folded: str, ticker: str, document: str, lang: str | None = None
+) -> Report:
     labels = index.labels("revenue") or index.labels()
     quarters = [q for q in labels if q.is_quarter]
     fallback = quarters[-1] if quarters else labels[-1] if labels else FiscalLabel(date.today().year)
     document_period = document_quarter(folded, fallback)
     table_claims, tables = resolve_tables(text, folded)
-    claims = table_claims + resolve_prose(text, folded, document_period, skip=tables, ticker=ticker)
+    members = subjects(tuple(index.members("segment_revenue")), tuple(index.members("line_revenue")))
+    claims = table_claims + resolve_prose(text, folded, document_period, skip=tables, ticker=ticker, members=members)
     _carry_repeated_figures(claims)
+    say = Explainer(lang or language_of(text))
     for claim in claims:
-        verify(claim, index)
+        verify(claim, index, say)
     claims.sort(key=lambda c: (c.start, c.end))
     return Report(document, ticker, text, claims)
 
@@ -98,7 +111,8 @@ def _carry_repeated_figures(claims: list[Claim]) -> None:
         earlier = first[key]
         if earlier.period_explicit and (earlier.period != claim.period or earlier.measure != claim.measure):
             claim.period, claim.measure = earlier.period, earlier.measure
-            claim.reason = claim.reason or earlier.reason
+            if not claim.reason:
+                claim.reason, claim.reason_args = earlier.reason, earlier.reason_args
 
 
 def detect_ticker(store: Store, folded: str) -> str | None:

@@ -63,6 +63,7 @@ class Lexicon:
     qualifiers: Vocabulary  # word -> qualifier kind
     direction: Vocabulary  # word -> up / down
     growth_words: Vocabulary
+    losses: Vocabulary
     first_above: Vocabulary
     streaks: tuple[re.Pattern[str], ...]
     quarter_patterns: tuple[re.Pattern[str], ...]
@@ -100,6 +101,7 @@ def lexicon() -> Lexicon:
         qualifiers=_vocabulary(qualifiers),
         direction=_vocabulary(direction),
         growth_words=_words(raw["growth_words"]["words"]),
+        losses=_words(raw["losses"]["words"]),
         first_above=_words(raw["records"]["first_above"]),
         streaks=tuple(re.compile(p) for p in raw["records"]["streak"]),
         quarter_patterns=tuple(re.compile(p) for p in periods["quarter"]),
@@ -107,3 +109,38 @@ def lexicon() -> Lexicon:
         relative_periods=_vocabulary(relative),
         companies=raw["companies"],
     )
+
+
+# Member names too common to stand for a segment on their own in running text.
+_GENERIC_MEMBERS = {"other", "others", "other segments", "all other", "corporate", "reportable", "total"}
+
+
+@cache
+def subjects(segments: tuple[str, ...], lines: tuple[str, ...]) -> tuple[Vocabulary, Vocabulary, Vocabulary]:
+    """Vocabularies for one filer: its segments and revenue lines (the lexicon's, plus the names of
+    the filer's own members in the store, so "iPhone" or "Google Cloud" is recognised for any filer),
+    and the words that name part of its business without naming one member for sure (Tesla's
+    "automotive" is a segment and the start of three revenue lines): a figure about those is left
+    unjudged rather than compared with the whole company."""
+    from caibao.claims.normalize import fold
+
+    lx = lexicon()
+    line_keys = [fold(n) for n in lines]
+    found = []
+    parts: dict[str, str] = {}
+    for vocabulary, names in ((lx.segments, segments), (lx.lines, lines)):
+        mapping = dict(vocabulary.values)
+        for name in names:
+            key = fold(name)
+            if len(key) < 3 or key in _GENERIC_MEMBERS:
+                continue
+            ambiguous = vocabulary is lx.segments and any(k != key and k.startswith(key + " ") for k in line_keys)
+            if ambiguous:
+                parts[key] = name
+            else:
+                mapping.setdefault(key, name)
+            first = key.split(" ")[0]
+            if len(first) >= 4 and first not in _GENERIC_MEMBERS and first not in mapping:
+                parts.setdefault(first, name)
+        found.append(_vocabulary(mapping))
+    return found[0], found[1], _vocabulary(parts) if parts else _vocabulary({"\0": ""})

@@ -31,7 +31,8 @@ class Claim:
     period_explicit: bool = False  # said in the claim's own sentence, not carried from an earlier one
     measure: str = "level"  # level | yoy | qoq | margin | share | incremental | run_rate | ttm | first_above | streak
     share_of: str | None = None  # for share: the metric of the whole
-    reason: str = ""  # why the claim cannot be checked, when it cannot
+    reason: str = ""  # why the claim cannot be checked, when it cannot: a key of explain.toml's [why]
+    reason_args: dict = field(default_factory=dict)
     actual: Decimal | None = None
     verdict: str = UNVERIFIABLE
     explanation: str = ""

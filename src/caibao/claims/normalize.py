@@ -38,3 +38,7 @@ def fold(text: str) -> str:
     if len(lowered) != len(simplified):
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in simplified)
     return lowered
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from caibao.claims.lexicon import lexicon
+from caibao.claims.lexicon import Vocabulary, lexicon
 from caibao.claims.mentions import Mention, find_mentions
 from caibao.claims.model import Claim
 from caibao.claims.periods import PeriodMark, find_marks
@@ -47,25 +47,40 @@ def _clauses(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def _veto_reason(folded: str, start: int, end: int, first: int, own: frozenset[str]) -> tuple[str, bool]:
+def _veto_reason(
+    original: str,
+    folded: str,
+    start: int,
+    end: int,
+    first: int,
+    own: frozenset[str],
+    members: tuple[Vocabulary, Vocabulary],
+) -> tuple[tuple[str, dict] | None, bool]:
     """(reason, has_subject) for a clause: a topic the filings do not cover, and whether the clause
     names a subject (metric, segment, line) of its own before its first figure."""
     lx = lexicon()
     other = next((m for m in reversed(lx.other_companies.find_all(folded, start, end)) if m.group(0) not in own), None)
     if other:
-        return f"about {other.group(0)}, not the filer", True
+        return ("other_company", {"name": original[other.start() : other.end()]}), True
     off = lx.off_record.last(folded, start, end)
     if off:
-        return f"'{off.group(0)}' is not in the filings", True
-    has_subject = any(v.last(folded, start, first) for v in (lx.metrics, lx.segments, lx.lines))
-    return "", has_subject
+        return ("off_record", {"word": original[off.start() : off.end()]}), True
+    has_subject = any(v.last(folded, start, first) for v in (lx.metrics, *members))
+    return None, has_subject
 
 
 def resolve_prose(
-    original: str, folded: str, document: FiscalLabel, skip: list[tuple[int, int]], ticker: str = ""
+    original: str,
+    folded: str,
+    document: FiscalLabel,
+    skip: list[tuple[int, int]],
+    ticker: str = "",
+    members: tuple[Vocabulary, Vocabulary, Vocabulary] | None = None,
 ) -> list[Claim]:
+    """Claims of the running text; `members` are the filer's vocabularies (lexicon.subjects)."""
     claims: list[Claim] = []
     own = lexicon().own_names(ticker)
+    segments, lines, parts = members or (lexicon().segments, lexicon().lines, None)
     current = document
     for s_start, s_end in sentences(folded):
         if any(a <= s_start < b for a, b in skip):
@@ -73,16 +88,16 @@ def resolve_prose(
         marks = find_marks(folded, s_start, s_end)
         mentions = [m for m in find_mentions(folded, s_start, s_end) if not _inside_marks(m, marks)]
         clauses = _clauses(folded, s_start, s_end)
-        veto = ""  # why the figures of the current subject cannot be checked
+        veto: tuple[str, dict] | None = None  # why the figures of the current subject cannot be checked
         sentence_text = original[s_start:s_end].strip()
-        clause_veto: dict[int, str] = {}
+        clause_veto: dict[int, tuple[str, dict] | None] = {}
         for i, (c_start, c_end) in enumerate(clauses):
             first = next((m.start for m in mentions if c_start <= m.start < c_end), c_end)
-            reason, has_subject = _veto_reason(folded, c_start, c_end, first, own)
+            reason, has_subject = _veto_reason(original, folded, c_start, c_end, first, own, (segments, lines))
             if reason:
                 veto = reason
             elif has_subject:
-                veto = ""
+                veto = None
             clause_veto[i] = veto
         period, explicit = current, False
         mark_index, previous_end = 0, s_start
@@ -97,14 +112,26 @@ def resolve_prose(
             if local is not None:
                 label = local.apply(period, document)
             clause = next(i for i, (a, b) in enumerate(clauses) if a <= mention.start < b or mention.start < a)
+            trailing = None if explicit or local else _trailing_mark(marks, mention, mentions, clauses[clause][1])
+            if trailing is not None:
+                # "revenue was $77.1 billion in 2024": English often names the period after the figure.
+                label = trailing.apply(period, document)
+                local = trailing
             lead_start = _after_aside(folded, previous_end, mention.start)
-            claim = _claim(original, folded, mention, sentence_text, s_start, lead_start)
+            claim = _claim(original, folded, mention, sentence_text, s_start, lead_start, segments, lines)
+            part = parts.last(folded, s_start, mention.start) if parts and not claim.segment else None
+            if part and claim.metric in ("revenue", "operating_income"):
+                claim.reason, claim.reason_args = "part", {"word": original[part.start() : part.end()]}
             claim.period, claim.period_explicit = label, explicit or local is not None
-            if clause_veto[clause]:
-                claim.reason = clause_veto[clause]
+            vetoed = clause_veto[clause]
+            if vetoed:
+                claim.reason, claim.reason_args = vetoed
             claims.append(claim)
             previous_end = mention.end
-        claims.extend(_records(original, folded, s_start, s_end, sentence_text, period, claims, clause_veto, clauses))
+        claims.extend(
+            _records(original, folded, s_start, s_end, sentence_text, period, claims, clause_veto, clauses,
+                     (segments, lines))
+        )  # fmt: skip
         if period != current and any(not m.local for m in marks):
             current = period
     return claims
@@ -124,6 +151,15 @@ def _inside_marks(mention: Mention, marks: list[PeriodMark]) -> bool:
     return any(m.start <= mention.start < m.end for m in marks)
 
 
+def _trailing_mark(
+    marks: list[PeriodMark], mention: Mention, mentions: list[Mention], clause_end: int
+) -> PeriodMark | None:
+    """The first period named after a figure and before the clause (or the next figure) ends."""
+    following = next((m.start for m in mentions if m.start > mention.start), clause_end)
+    limit = min(clause_end, following)
+    return next((mark for mark in marks if mention.end <= mark.start < limit and not mark.local), None)
+
+
 def _local_mark(marks: list[PeriodMark], position: int) -> PeriodMark | None:
     for mark in reversed(marks):
         if mark.end <= position:
@@ -131,7 +167,16 @@ def _local_mark(marks: list[PeriodMark], position: int) -> PeriodMark | None:
     return None
 
 
-def _claim(original: str, folded: str, mention: Mention, sentence: str, s_start: int, lead_start: int) -> Claim:
+def _claim(
+    original: str,
+    folded: str,
+    mention: Mention,
+    sentence: str,
+    s_start: int,
+    lead_start: int,
+    segments: Vocabulary,
+    lines: Vocabulary,
+) -> Claim:
     lx = lexicon()
     claim = Claim.of(original, mention, sentence)
     # Qualifier: the words just before (超过, 约, 近) or just after (以上, 左右) the figure.
@@ -144,13 +189,13 @@ def _claim(original: str, folded: str, mention: Mention, sentence: str, s_start:
             claim.qualifier = lx.qualifiers.value(after)
 
     # Subject: segment or line, then metric.
-    segment = lx.segments.last(folded, s_start, mention.start)
-    line = lx.lines.last(folded, s_start, mention.start)
+    segment = segments.last(folded, s_start, mention.start)
+    line = lines.last(folded, s_start, mention.start)
     if line and (segment is None or line.start() > segment.start()):
-        claim.segment, claim.metric = lx.lines.value(line), "line_revenue"
+        claim.segment, claim.metric = lines.value(line), "line_revenue"
         subject_start = line.start()
     elif segment:
-        claim.segment = lx.segments.value(segment)
+        claim.segment = segments.value(segment)
         subject_start = segment.start()
     else:
         subject_start = s_start
@@ -162,12 +207,23 @@ def _claim(original: str, folded: str, mention: Mention, sentence: str, s_start:
         word = metric_match.group(0)
         metric = lx.metrics.value(metric_match)
         if claim.metric == "line_revenue" and metric != "revenue" and metric_match.start() > subject_start:
-            claim.reason = f"{word} of a revenue line is not in the filings"
+            claim.reason, claim.reason_args = (
+                "line_metric",
+                {"word": original[metric_match.start() : metric_match.end()]},
+            )
         elif claim.metric != "line_revenue":
             claim.metric = metric
         if word.endswith("率") or word.endswith("margin"):
             claim.measure = "margin"
 
+    loss = lx.losses.last(folded, max(subject_start, lead_start), mention.start) if claim.kind == "money" else None
+    if loss and (claim.metric in (None, "revenue", "operating_income", "line_revenue") or not metric_match):
+        # "Reality Labs lost $17.7 billion": an operating income below zero, stated as a positive loss.
+        claim.metric = "operating_income"
+        if claim.stated > 0:
+            claim.stated = -claim.stated
+            if claim.stated_high is not None:
+                claim.stated_high = -claim.stated_high
     if claim.metric is None and claim.segment:
         claim.metric = "revenue"  # "AWS增长24%": a segment's growth, unqualified, is its sales growth
 
@@ -209,10 +265,10 @@ def _claim(original: str, folded: str, mention: Mention, sentence: str, s_start:
     return claim
 
 
-def _bare_subject(folded: str, s_start: int, position: int) -> Claim:
+def _bare_subject(folded: str, s_start: int, position: int, members: tuple[Vocabulary, Vocabulary]) -> Claim:
     """The subject (metric, segment) the words before `position` name, for a claim with no figure."""
     probe = Mention(position, position, "percent", Decimal(0), 0, Decimal(1))
-    claim = _claim(folded, folded, probe, "", s_start, s_start)
+    claim = _claim(folded, folded, probe, "", s_start, s_start, *members)
     claim.period = None
     return claim
 
@@ -238,8 +294,9 @@ def _records(
     sentence: str,
     period: FiscalLabel,
     claims: list[Claim],
-    clause_veto: dict[int, str],
+    clause_veto: dict[int, tuple[str, dict] | None],
     clauses: list[tuple[int, int]],
+    members: tuple[Vocabulary, Vocabulary],
 ) -> list[Claim]:
     """Streaks ("创13个季度以来新高") become claims of their own; "首次突破X" turns X's claim into one."""
     lx = lexicon()
@@ -259,7 +316,7 @@ def _records(
             seen.add(m.start(1))
             clause = next((i for i, (a, b) in enumerate(clauses) if a <= m.start() < b), 0)
             subject = [c for c in claims if c.start < m.start() and c.start >= s_start]
-            base = subject[-1] if subject else _bare_subject(folded, s_start, m.start())
+            base = subject[-1] if subject else _bare_subject(folded, s_start, m.start(), members)
             claim = Claim(
                 quote=original[m.start() : m.end()],
                 start=m.start(),
@@ -275,6 +332,8 @@ def _records(
                 period=base.period or period,
                 period_explicit=base.period_explicit,
             )
-            claim.reason = clause_veto.get(clause, "")
+            vetoed = clause_veto.get(clause)
+            if vetoed:
+                claim.reason, claim.reason_args = vetoed
             found.append(claim)
     return found

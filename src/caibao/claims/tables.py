@@ -185,4 +185,4 @@ def _apply_column(
         else:
             claim.period = FiscalLabel(slash_year or claim.period.year)
     if metric is None:
-        claim.reason = "the row label names no metric caibao knows"
+        claim.reason = "unclear"  # the row label names no metric caibao knows

@@ -8,6 +8,7 @@ from decimal import Decimal
 from caibao.analysis import measures, records
 from caibao.analysis.measures import Figure
 from caibao.analysis.rounding import round_half_up
+from caibao.claims.explain import Explainer
 from caibao.claims.model import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Claim
 from caibao.facts.index import FactIndex
 from caibao.facts.periods import FiscalLabel
@@ -22,25 +23,36 @@ _SEGMENT_METRIC = {
 _REVENUE_METRICS = ("revenue", "segment_revenue", "line_revenue")
 
 
+Reason = tuple[str, dict]  # a key of explain.toml's [why] and the values it names
+
+
 def store_metric(claim: Claim, index: FactIndex) -> tuple[str | None, str]:
-    """The store's metric and member for a claim's metric and segment (or why there is none)."""
+    """The store's metric and member for a claim's metric and segment, or (None, "")."""
+    metric, member, _ = resolve(claim, index)
+    return metric, member
+
+
+def resolve(claim: Claim, index: FactIndex) -> tuple[str | None, str, Reason | None]:
+    """(store metric, member, None) for a claim, or (None, "", why there is none)."""
     metric, member = claim.metric, claim.segment
     if metric is None:
-        return None, "what the figure measures is not clear from the text"
+        return None, "", ("unclear", {})
     if metric == "line_revenue":
         if member not in index.members("line_revenue"):
-            return None, f"no revenue line '{member}' in the store"
-        return metric, member
+            return None, "", ("no_line", {"member": member})
+        return metric, member, None
     if member:
         if member in index.members("line_revenue") and member not in index.members("segment_revenue"):
-            return ("line_revenue", member) if metric == "revenue" else (None, f"{metric} of {member} is not filed")
+            if metric == "revenue":
+                return "line_revenue", member, None
+            return None, "", ("not_filed", {"metric": metric, "member": member})
         segment_metric = _SEGMENT_METRIC.get(metric)
         if segment_metric is None:
-            return None, f"{metric} is not reported by segment"
+            return None, "", ("not_by_segment", {"metric": metric})
         if member not in index.members(segment_metric):
-            return None, f"no segment '{member}' in the store"
-        return segment_metric, member
-    return metric, ""
+            return None, "", ("no_segment", {"member": member})
+        return segment_metric, member, None
+    return metric, "", None
 
 
 def interval(claim: Claim) -> tuple[Decimal, Decimal]:
@@ -110,122 +122,125 @@ def compute(
     return None
 
 
-def verify(claim: Claim, index: FactIndex) -> None:
-    """Set the claim's verdict, actual figure, sources and explanation."""
+def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None:
+    """Set the claim's verdict, actual figure, sources and explanation (in `say`'s language)."""
+    say = say or Explainer()
     if claim.reason:
-        claim.verdict, claim.explanation = UNVERIFIABLE, claim.reason
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", claim.reason, **claim.reason_args)
         return
     if claim.kind in ("count", "multiple", "number") and claim.measure not in ("streak",):
-        claim.verdict, claim.explanation = UNVERIFIABLE, "a count or multiple the filings do not state"
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "count")
         return
     if claim.measure in ("ex_fx", "non_gaap", "guidance", "first_above", "streak"):
-        _special(claim, index)
+        _special(claim, index, say)
         return
-    metric, member_or_reason = store_metric(claim, index)
+    metric, _, why = resolve(claim, index)
     if metric is None:
-        claim.verdict, claim.explanation = UNVERIFIABLE, member_or_reason
+        assert why is not None
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", why[0], **why[1])
         return
     figure = compute(claim, index)
     if figure is not None and (figure.unit == "percent") != (claim.kind in ("percent", "points")):
         claim.verdict = UNVERIFIABLE
-        claim.explanation = f"what the {claim.kind} figure measures of {_name(metric, member_or_reason)} is not clear"
+        claim.explanation = say("why", "unclear_kind", kind=claim.kind, what=describe(claim, index, say, measure=False))
         return
     if figure is None or figure.value is None:
-        period = claim.period or "the period"
-        claim.verdict = UNVERIFIABLE
-        claim.explanation = f"the store has no {claim.measure} of {_name(metric, member_or_reason)} for {period}"
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_fact", what=describe(claim, index, say))
         return
-    _judge(claim, figure, index)
+    _judge(claim, figure, index, say)
 
 
-def _judge(claim: Claim, figure: Figure, index: FactIndex) -> None:
+def _judge(claim: Claim, figure: Figure, index: FactIndex, say: Explainer) -> None:
     assert figure.value is not None
     claim.actual, claim.sources = figure.value, list(figure.sources)
     bounds = interval(claim)
     claim.stated_low = bounds[0] if bounds[0] != -INFINITY else None
     claim.stated_high = bounds[1] if bounds[1] != INFINITY else None
-    filed = f"{describe(claim, index)}: filed {show(figure.value, claim)}{_inputs(claim, figure, index)}"
+    filed = say(
+        "say", "filed", what=describe(claim, index, say), value=say.show(figure.value, claim),
+        inputs=_inputs(claim, figure, index, say),
+    )  # fmt: skip
     if _within(figure.value, bounds):
         claim.verdict, claim.explanation = SUPPORTED, filed
         return
-    fx = _fx_explains(claim, index, bounds)
+    fx = _fx_explains(claim, index, say)
     if fx:
         claim.verdict, claim.explanation = UNVERIFIABLE, fx
         return
     claim.verdict = CONTRADICTED
-    cause, detail = likely_cause(claim, index, bounds)
+    cause, detail = likely_cause(claim, index, bounds, say)
     claim.cause = cause
     claim.explanation = filed + (f"; {detail}" if detail else "")
 
 
-def _special(claim: Claim, index: FactIndex) -> None:
+def _special(claim: Claim, index: FactIndex, say: Explainer) -> None:
     label = claim.period
-    metric, member = store_metric(claim, index)
+    metric, member, why = resolve(claim, index)
     if claim.measure == "ex_fx":
         if metric == "revenue" and label is not None and claim.kind == "percent":
             figure = measures.level(index, "revenue_growth_ex_fx", label)
             if figure:
-                _judge(claim, figure, index)
+                _judge(claim, figure, index, say)
                 return
-        claim.verdict, claim.explanation = UNVERIFIABLE, "growth excluding FX is filed only for total net sales"
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "ex_fx")
         return
     if claim.measure == "non_gaap":
-        claim.verdict, claim.explanation = UNVERIFIABLE, "non-GAAP figures are not in the filings"
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "non_gaap")
         return
     if claim.measure == "guidance":
-        _guidance(claim, index)
+        _guidance(claim, index, say)
         return
     if metric is None or label is None:
-        claim.verdict, claim.explanation = UNVERIFIABLE, member or "no period"
+        claim.verdict = UNVERIFIABLE
+        claim.explanation = say("why", why[0], **why[1]) if why else say("why", "no_period")
         return
     if claim.measure == "first_above":
-        now = index.get(metric, label, member)
-        if now is None:
-            claim.verdict, claim.explanation = UNVERIFIABLE, f"no {metric} for {label} in the store"
-            return
-        claim.actual, claim.sources = now.value, [now.id]
-        history = list(_history(index, metric, label, member))
-        if len(history) < 4:
-            claim.verdict, claim.explanation = UNVERIFIABLE, "too little history in the store to call a record"
-            return
-        previous_high = max(history, key=lambda f: f.value)
-        claim.sources += [f.id for f in history]
-        if now.value >= claim.stated > previous_high.value:
-            claim.verdict = SUPPORTED
-            claim.explanation = (
-                f"filed: {show(now.value, claim)}; the highest before was {show(previous_high.value, claim)} "
-                f"({previous_high.label}), over {len(history)} earlier periods"
-            )
-        else:
-            claim.verdict = CONTRADICTED
-            claim.explanation = (
-                f"filed: {show(now.value, claim)}; {previous_high.label} already had {show(previous_high.value, claim)}"
-                if previous_high.value >= claim.stated
-                else f"filed: {show(now.value, claim)}, below {show(claim.stated, claim)}"
-            )
+        _first_above(claim, index, say, metric, member, label)
+    else:
+        _streak(claim, index, say, metric, member, label)
+
+
+def _first_above(claim: Claim, index: FactIndex, say: Explainer, metric: str, member: str, label: FiscalLabel) -> None:
+    now = index.get(metric, label, member)
+    if now is None:
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_fact", what=describe(claim, index, say))
         return
+    claim.actual, claim.sources = now.value, [now.id]
+    history = list(_history(index, metric, label, member))
+    if len(history) < 4:
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "short_history")
+        return
+    previous_high = max(history, key=lambda f: f.value)
+    claim.sources += [f.id for f in history]
+    value, high = say.show(now.value, claim), say.show(previous_high.value, claim)
+    if now.value >= claim.stated > previous_high.value:
+        claim.verdict = SUPPORTED
+        claim.explanation = say("say", "first_above", value=value, high=high, when=previous_high.label,
+                                count=len(history))  # fmt: skip
+    elif previous_high.value >= claim.stated:
+        claim.verdict = CONTRADICTED
+        claim.explanation = say("say", "first_above_not", value=value, high=high, when=previous_high.label)
+    else:
+        claim.verdict = CONTRADICTED
+        claim.explanation = say("say", "first_above_below", value=value, stated=say.show(claim.stated, claim))
+
+
+def _streak(claim: Claim, index: FactIndex, say: Explainer, metric: str, member: str, label: FiscalLabel) -> None:
     record = records.fastest_growth(index, metric, label, member, minimum=1)
     growth = measures.yoy(index, metric, label, member)
     if growth is None or growth.value is None:
-        claim.verdict, claim.explanation = UNVERIFIABLE, f"no growth of {_name(metric, member)} for {label}"
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_fact", what=describe(claim, index, say))
         return
     if record is None:
         claim.verdict = CONTRADICTED
         claim.actual, claim.sources = Decimal(0), list(growth.sources)
-        claim.explanation = f"{label} growth {pct(growth.value)} was not above the quarter before"
+        claim.explanation = say("say", "streak_none", when=label, growth=say.pct(growth.value))
         return
     claim.actual, claim.sources = Decimal(record.quarters), list(record.sources)
-    since = f" (last as high in {record.since})" if record.since else " (since the store's history begins)"
-    if record.quarters == int(claim.stated) or (record.since is None and record.quarters >= claim.stated):
-        claim.verdict = SUPPORTED
-        claim.explanation = (
-            f"filed: {label} growth {pct(record.growth)}, the highest in {record.quarters} quarters{since}"
-        )
-    else:
-        claim.verdict = CONTRADICTED
-        claim.explanation = (
-            f"filed: {label} growth {pct(record.growth)} is the highest in {record.quarters} quarters{since}"
-        )
+    since = say("say", "streak_since", when=record.since) if record.since else say("say", "streak_start")
+    text = say("say", "streak", when=label, growth=say.pct(record.growth), count=record.quarters, since=since)
+    held = record.quarters == int(claim.stated) or (record.since is None and record.quarters >= claim.stated)
+    claim.verdict, claim.explanation = (SUPPORTED if held else CONTRADICTED), text
 
 
 def _history(index: FactIndex, metric: str, label: FiscalLabel, member: str):
@@ -235,15 +250,16 @@ def _history(index: FactIndex, metric: str, label: FiscalLabel, member: str):
         back = back.previous()
 
 
-def _guidance(claim: Claim, index: FactIndex) -> None:
+def _guidance(claim: Claim, index: FactIndex, say: Explainer) -> None:
     metric = claim.metric
     label = claim.period
+    what = say.metric(metric) if metric else "?"
     if metric not in ("revenue", "operating_income") or claim.segment or label is None or claim.kind != "money":
-        claim.verdict, claim.explanation = UNVERIFIABLE, f"no filed guidance for {metric or 'this figure'}"
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_guidance", what=what)
         return
     target = label if label.is_quarter and index.get(f"guidance_{metric}_low", label) else None
     if target is None:
-        claim.verdict, claim.explanation = UNVERIFIABLE, f"no filed guidance of {metric} for {label}"
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_guidance", what=f"{label} {what}")
         return
     low, high = index.get(f"guidance_{metric}_low", target), index.get(f"guidance_{metric}_high", target)
     assert low is not None and high is not None
@@ -253,13 +269,11 @@ def _guidance(claim: Claim, index: FactIndex) -> None:
         high.value, (bounds[1] - claim.step, bounds[1])
     )
     inside = low.value <= claim.stated <= high.value
-    if ends_match if claim.qualifier == "range" else inside:
-        claim.verdict, claim.explanation = SUPPORTED, f"guided: {show(low.value, claim)}–{show(high.value, claim)}"
-    else:
-        claim.verdict, claim.explanation = CONTRADICTED, f"guided: {show(low.value, claim)}–{show(high.value, claim)}"
+    claim.verdict = SUPPORTED if (ends_match if claim.qualifier == "range" else inside) else CONTRADICTED
+    claim.explanation = say("say", "guided", low=say.show(low.value, claim), high=say.show(high.value, claim))
 
 
-def _fx_explains(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]) -> str:
+def _fx_explains(claim: Claim, index: FactIndex, say: Explainer) -> str:
     """Sales growth a little off the reported rate may be the FX-neutral rate a release also quotes."""
     metric, _ = store_metric(claim, index)
     if claim.measure != "yoy" or metric not in _REVENUE_METRICS or claim.period is None or claim.actual is None:
@@ -272,18 +286,15 @@ def _fx_explains(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]
     lo, hi = sorted((claim.actual - effect - Decimal("0.5"), claim.actual))
     if lo <= claim.stated <= hi + Decimal("0.5"):
         claim.sources += [*reported.sources, *neutral.sources]
-        return (
-            f"reported growth is {pct(claim.actual)}; currency moved total net sales growth by about "
-            f"{pct(effect)} points this period, so {pct(claim.stated)} may be growth excluding FX, which "
-            "is not filed for this line"
-        )
+        return say("say", "fx", actual=say.pct(claim.actual), effect=say.pct(effect).rstrip("%"),
+                   stated=say.pct(claim.stated))  # fmt: skip
     return ""
 
 
 # -- causes -------------------------------------------------------------------------------------
 
 
-def likely_cause(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]) -> tuple[str, str]:
+def likely_cause(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal], say: Explainer) -> tuple[str, str]:
     """The likeliest reason a figure is wrong, checked in order of how often each happens."""
     label = claim.period
     metric, member = store_metric(claim, index)
@@ -296,50 +307,45 @@ def likely_cause(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]
         figure = compute(claim, index, **variant)
         return figure if figure and figure.value is not None and _within(figure.value, bounds) else None
 
-    candidates: list[tuple[str, Callable[[], Figure | None], str]] = []
+    candidates: list[tuple[str, Callable[[], Figure | None], str, dict]] = []
     others = [label.year_ago(), FiscalLabel(label.year)] if label.is_quarter else [label.previous()]
     if label.is_quarter:
         others += [label.previous(), FiscalLabel(label.year - 1)]
     for other in others:
-        what = "the year-ago" if other == label.year_ago() else "the prior"
-        candidates.append(("other period", lambda o=other: hit(label=o), f"{what} figure ({other}) matches"))
+        key = "cause_year_ago" if other == label.year_ago() else "cause_prior"
+        candidates.append(("other period", lambda o=other: hit(label=o), key, {"when": other}))
     if member:
         base = claim.metric or ""
         if claim.measure != "share":
-            candidates.append(
-                ("wrong segment", lambda: hit(metric=base, member=""), "the whole company's figure matches")
-            )
+            candidates.append(("wrong segment", lambda: hit(metric=base, member=""), "cause_company", {}))
         family = metric
         for other_member in index.members(family):
             if other_member != member:
-                candidates.append(
-                    (
-                        "wrong segment",
-                        lambda m=other_member: hit(member=m, metric=family),
-                        f"{other_member}'s figure matches",
-                    )
-                )
+                candidates.append(("wrong segment", lambda m=other_member: hit(member=m, metric=family),
+                                   "cause_member", {"member": say.member(other_member)}))  # fmt: skip
     if claim.measure in ("yoy", "qoq"):
         flip = "qoq" if claim.measure == "yoy" else "yoy"
-        candidates.append(("wrong measure", lambda: hit(measure=flip), f"the {flip.upper()} rate matches"))
-    for name, test, detail in candidates:
+        candidates.append(
+            ("wrong measure", lambda: hit(measure=flip), "cause_measure", {"measure": say("measure", flip)})
+        )
+    for name, test, key, values in candidates:
         found = test()
-        if found is not None:
-            return name, f"{detail}: {show(found.value, claim)}"
+        if found is not None and found.value is not None:
+            return name, say("say", key, value=say.show(found.value, claim), **values)
     assert claim.actual is not None
     if claim.kind == "money" and claim.measure == "level":
         for power in (1, 2, 3, 4, -1, -2, -3, -4):
             if _within(claim.actual, (bounds[0].scaleb(power), bounds[1].scaleb(power))):
-                return "unit error", f"the stated figure is off by a factor of 10^{power}"
-        typo = _one_digit(claim)
+                return "unit error", say("say", "cause_unit", power=power)
+        typo = _one_digit(claim, say)
         if typo:
             return "one-digit typo", typo
     if claim.measure in ("yoy", "qoq", "margin", "share"):
-        return "miscalculated", f"{pct(claim.stated)} does not follow from the filed figures"
+        return "miscalculated", say("say", "cause_calc", stated=say.pct(claim.stated))
     return "", ""
 
 
-def _one_digit(claim: Claim) -> str:
+def _one_digit(claim: Claim, say: Explainer) -> str:
     """ "428.16亿" for 528.16亿: the same digits but one, at the precision written."""
     assert claim.actual is not None
     unit = Decimal(1).scaleb(claim.power)
@@ -356,67 +362,35 @@ def _one_digit(claim: Claim) -> str:
         and a[differ[1]] == b[differ[0]]
     )
     if len(differ) == 1 or swapped:
-        how = "two digits swapped" if swapped else "one digit differs"
-        return f"written {format(written, 'f')}, filed {format(filed, 'f')}: {how}"
+        key = "cause_swap" if swapped else "cause_digit"
+        return say("say", key, written=format(written, "f"), filed=format(filed, "f"))
     return ""
 
 
 # -- display ------------------------------------------------------------------------------------
 
-_MEASURE_WORDS = {
-    "yoy": "YoY growth",
-    "qoq": "QoQ growth",
-    "margin": "margin",
-    "share": "share of total",
-    "incremental": "increase on the prior quarter",
-    "run_rate": "annualised run-rate",
-    "ttm": "TTM",
-    "level": "",
-}
 
-
-def describe(claim: Claim, index: FactIndex) -> str:
-    """What the figure was taken to be: "AWS segment_operating_income YoY growth 2025Q4"."""
+def describe(claim: Claim, index: FactIndex, say: Explainer, measure: bool = True) -> str:
+    """What the figure was taken to be: "AWS 營業利益 年增率 2025Q4" / "AWS operating income YoY growth 2025Q4"."""
     metric, member = store_metric(claim, index)
-    words = [member, metric or claim.metric or "?", _MEASURE_WORDS.get(claim.measure, claim.measure)]
-    if claim.measure == "share" and claim.share_of:
-        words[-1] = f"share of total {claim.share_of}"
+    words = [say.member(member or claim.segment), say.metric(metric or claim.metric)]
+    if measure and claim.measure in ("yoy", "qoq", "margin", "incremental", "run_rate", "ttm"):
+        words.append(say("measure", claim.measure))
+    elif measure and claim.measure == "share":
+        words.append(say("measure", "share", whole=say.metric(claim.share_of or claim.metric)))
     words.append(str(claim.period) if claim.period else "")
     return " ".join(w for w in words if w)
 
 
-def _inputs(claim: Claim, figure: Figure, index: FactIndex) -> str:
-    """The filed figures a computed value came from: "(1,040 vs 1,315 million)"."""
+def _inputs(claim: Claim, figure: Figure, index: FactIndex, say: Explainer) -> str:
+    """The filed figures a computed value came from: "(1,040 vs 1,315 million, 2025Q4 vs 2024Q4)"."""
     if claim.measure not in ("yoy", "qoq", "margin", "share", "incremental") or len(figure.sources) != 2:
         return ""
     facts = [index.by_id(s) for s in figure.sources]
     if not all(facts):
         return ""
     a, b = (f for f in facts if f)
-    amounts = [format(round_half_up(f.value.scaleb(-6), 0), ",") if f.unit == "USD" else str(f.value) for f in (a, b)]
-    unit = " million" if a.unit == "USD" else ""
     if claim.measure in ("margin", "share"):
-        return f" ({amounts[0]} / {amounts[1]}{unit})"
-    return f" ({amounts[0]} vs {amounts[1]}{unit}, {a.label} vs {b.label})"
-
-
-def pct(value: Decimal) -> str:
-    return f"{round_half_up(value, 1)}%"
-
-
-def show(value: Decimal, claim: Claim) -> str:
-    """A filed value in the article's own unit, to one more digit than written."""
-    if claim.kind in ("percent", "points") or claim.measure in ("yoy", "qoq", "margin", "share"):
-        return pct(value)
-    if claim.kind == "count":
-        return str(value)
-    if claim.metric and claim.metric.startswith("eps"):
-        return f"${round_half_up(value, 2)}"
-    millions = f"{round_half_up(value.scaleb(-6), 0):,} million"
-    if claim.power == 8:
-        return f"{round_half_up(value.scaleb(-8), max(claim.places, 1))}亿 ({millions})"
-    return millions
-
-
-def _name(metric: str, member: str) -> str:
-    return f"{metric} [{member}]" if member else metric
+        return say("say", "inputs_ratio", part=say.amount(a.value, a.unit), whole=say.amount(b.value, b.unit))
+    return say("say", "inputs_growth", now=say.amount(a.value, a.unit), base=say.amount(b.value, b.unit),
+               now_when=a.label, base_when=b.label)  # fmt: skip

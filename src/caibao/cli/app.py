@@ -134,6 +134,9 @@ def check(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 when any claim has this verdict.")
     ] = FailOn.never,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="Language of the explanations (default: the article's).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Find every numeric claim in ARTICLE and say whether the filings support it."""
@@ -144,7 +147,7 @@ def check(
     text, name = _read_article(article, MAX_CHARS)
     is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
     with Store.open(db) as store:
-        result = check_text(store, text, ticker, document=name, html=is_html)
+        result = check_text(store, text, ticker, document=name, html=is_html, lang=lang.value if lang else None)
         index = store.index(result.ticker)
     chosen = form or (CheckFormat.table if sys.stdout.isatty() and output is None else CheckFormat.json)
     if chosen is CheckFormat.table and output is None:

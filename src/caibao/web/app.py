@@ -36,6 +36,11 @@ class CheckRequest(BaseModel):
     ticker: str | None = Field(default=None, pattern=_TICKER, description="The company; detected when absent.")
     html: bool = Field(default=False, description="The text is HTML: offsets refer to the HTML as given.")
     document: str = Field(default="article", max_length=200)
+    lang: str | None = Field(
+        default=None,
+        pattern="^(zh-Hant|zh-Hans|en)$",
+        description="Language of the explanations; the article's own by default.",
+    )
 
 
 class ClaimOut(BaseModel):
@@ -133,7 +138,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         ticker = str(form.get("ticker") or "") or None
         if ticker and ticker not in service.tickers():
             ticker = None
-        key, _ = service.check(text, ticker, document, is_html)
+        key, _ = service.check(text, ticker, document, is_html, lang)
         return RedirectResponse(f"/check/{key}?lang={lang}", status_code=303)
 
     @app.get("/check/{key}", response_class=HTMLResponse, include_in_schema=False)
@@ -180,7 +185,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
 
     @app.post("/api/check", response_model=CheckResponse, summary="Check the numbers in an article")
     def api_check(body: CheckRequest) -> Response:
-        key, report = service.check(body.text, body.ticker, body.document, body.html)
+        key, report = service.check(body.text, body.ticker, body.document, body.html, body.lang)
         doc = json.loads(check_render.to_json(report, service.index(report.ticker)))
         # Built by our own serialiser and described by CheckResponse; validating it again costs more
         # than the check.

@@ -58,7 +58,9 @@ class Service:
         with self.lock:
             return self.store.company_name(ticker)
 
-    def check(self, text: str, ticker: str | None, document: str, is_html: bool) -> tuple[str, Report]:
+    def check(
+        self, text: str, ticker: str | None, document: str, is_html: bool, lang: str | None = None
+    ) -> tuple[str, Report]:
         """Check an article and keep the result; returns (result id, report)."""
 
         def detect(folded: str) -> str | None:
@@ -66,8 +68,8 @@ class Service:
                 return detect_ticker(self.store, folded)
 
         with self.checking:
-            report = check_source(text, ticker, document, is_html, self.index, detect)
-        key = hashlib.sha256("\0".join((report.ticker, document, text)).encode()).hexdigest()[:20]
+            report = check_source(text, ticker, document, is_html, self.index, detect, lang)
+        key = hashlib.sha256("\0".join((report.ticker, document, lang or "", text)).encode()).hexdigest()[:20]
         result = render.to_json(report, self.index(report.ticker))
         with self.lock:
             self.store.con.execute(

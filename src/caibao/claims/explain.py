@@ -1,0 +1,85 @@
+"""Explanations of verdicts in the reader's language (claims/data/explain.toml), with figures
+formatted as that language writes them: 114.7 億美元 / 114.7亿美元 / $11,472 million."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from caibao.analysis.rounding import round_half_up
+from caibao.brief.i18n import LANGUAGES, Words
+from caibao.claims.model import Claim
+from caibao.claims.normalize import to_simplified
+
+_METRIC_WORDS = {"segment_revenue": "revenue", "segment_operating_income": "operating_income",
+                 "segment_operating_expenses": "total_operating_expenses", "line_revenue": "revenue"}  # fmt: skip
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def language_of(text: str) -> str:
+    """zh-Hant, zh-Hans or en: the script an article is written in (Traditional where OpenCC's
+    t2s would change it)."""
+    if not _HAN.search(text):
+        return "en"
+    sample = "".join(_HAN.findall(text))[:2000]
+    return "zh-Hant" if to_simplified(sample) != sample else "zh-Hans"
+
+
+class Explainer:
+    def __init__(self, lang: str = "en"):
+        self.lang = lang if lang in LANGUAGES else "en"
+        self.words = Words(self.lang, "explain")
+        self.brief = Words(self.lang)
+
+    def __call__(self, section: str, key: str, **values: object) -> str:
+        return self.words(section, key, **values)
+
+    def reason(self, reason: tuple[str, dict] | str) -> str:
+        if isinstance(reason, str):
+            return reason
+        key, values = reason
+        return self("why", key, **values)
+
+    def metric(self, key: str | None) -> str:
+        """A metric's name: explain.toml's, else the brief's row label, else its key."""
+        if key is None:
+            return "?"
+        row = _METRIC_WORDS.get(key, key)
+        if self.words.has("metric", row):
+            return self.words("metric", row)
+        return self.brief("row", row) if self.brief.has("row", row) else key
+
+    def member(self, name: str) -> str:
+        return self.brief.member(name) if name else ""
+
+    def pct(self, value: Decimal) -> str:
+        return f"{round_half_up(value, 1)}%"
+
+    def money(self, value: Decimal, claim: Claim) -> str:
+        """A filed amount in the article's own unit, to one more digit than written."""
+        if claim.metric and claim.metric.startswith("eps"):
+            amount = round_half_up(value, 2)
+            return {"en": f"${amount}", "zh-Hant": f"{amount} 美元", "zh-Hans": f"{amount}美元"}[self.lang]
+        millions = round_half_up(value.scaleb(-6), 0)
+        if self.lang == "en":
+            return f"{'-' if millions < 0 else ''}${abs(millions):,} million"
+        yi = round_half_up(value.scaleb(-8), max(claim.places, 1) if claim.power == 8 else 1)
+        if self.lang == "zh-Hant":
+            return f"{yi:,} 億美元({millions:,} 百萬美元)"
+        return f"{yi:,}亿美元({millions:,}百万美元)"
+
+    def show(self, value: Decimal, claim: Claim) -> str:
+        if claim.kind in ("percent", "points") or claim.measure in ("yoy", "qoq", "margin", "share"):
+            return self.pct(value)
+        if claim.kind == "count":
+            return str(value)
+        return self.money(value, claim)
+
+    def amount(self, value: Decimal, unit: str) -> str:
+        """A fact's value for the inputs line: millions for USD, as filed otherwise."""
+        if unit != "USD":
+            return str(value)
+        millions = f"{round_half_up(value.scaleb(-6), 0):,}"
+        return {"en": f"{millions} million", "zh-Hant": f"{millions} 百萬美元", "zh-Hans": f"{millions}百万美元"}[
+            self.lang
+        ]
