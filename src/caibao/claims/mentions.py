@@ -35,7 +35,8 @@ class Mention:
 
 
 @cache
-def _pattern() -> re.Pattern[str]:
+def _pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the number itself, what may follow it: a multiplier and a unit)."""
     lx = lexicon().raw
     multipliers = _alternation(list(lx["multipliers"]))
     after = _alternation(lx["currency"]["after"])
@@ -46,12 +47,12 @@ def _pattern() -> re.Pattern[str]:
     counts = _alternation(lx["counts"]["units"])
     number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     chinese = f"[{CHINESE_NUMERAL}]+"
-    return re.compile(
+    head = re.compile(
         rf"(?P<neg>\(|-(?=[\d$]))?(?P<cur>us\$|usd\s?|\$)?\s?(?P<num>{number})(?![\d.]*[a-z]{{3,}})"
         rf"|(?P<cn>{chinese})(?=\s?(?:{percents}|亿|万))",
-    ), re.compile(
-        rf"\s?(?P<mult>{multipliers})?\s?(?P<unit>{after}|{percents}|{counts})?",
-    )  # type: ignore[return-value]
+    )
+    tail = re.compile(rf"\s?(?P<mult>{multipliers})?\s?(?P<unit>{after}|{percents}|{counts})?")
+    return head, tail
 
 
 _DATE_AFTER = re.compile(r"\s?(?:年|月|日|号|季|个月|个季度|个交易日|天|周|财年|年度|位(?!数)|个?小时|分钟)")
@@ -73,7 +74,7 @@ def _unit_kind(unit: str) -> str:
 def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool = False) -> list[Mention]:
     """Mentions in text[start:end]. In a table cell (`table`), unit-less numbers count (they take the
     table's unit) and parentheses mean a negative figure; in prose "(24%)" is only an aside."""
-    head, tail = _pattern()  # type: ignore[misc]
+    head, tail = _pattern()
     end = len(text) if end is None else end
     found: list[Mention] = []
     pos = start

@@ -16,7 +16,7 @@ from caibao.errors import IngestError
 from caibao.facts.catalogue import catalogue
 from caibao.facts.fiscal import FiscalCalendar
 from caibao.facts.model import Fact, Period, Source
-from caibao.facts.xbrl_source import _UNITS, EXACT, Converted, xbrl_map
+from caibao.facts.xbrl_source import EXACT, UNITS, Converted, xbrl_map
 
 MAX_BYTES = 256 * 1024 * 1024
 
@@ -47,7 +47,7 @@ def parse_companyfacts(data: bytes, name: str, ticker: str | None) -> Converted:
         metric, rank = ranked[concept]
         start, end = date.fromisoformat(entry["start"]), date.fromisoformat(entry["end"])
         label = calendar.label(start, end)
-        if label is None or _UNITS.get(unit.replace("USD-per-shares", "USD/shares")) != metrics[metric].unit:
+        if label is None or UNITS.get(unit.replace("USD-per-shares", "USD/shares")) != metrics[metric].unit:
             out.skipped += 1
             continue
         value = entry["val"]

@@ -94,6 +94,7 @@ def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
         guess = ticker or (name[: -len("-facts.csv")].upper() if lower.endswith("-facts.csv") else None)
         facts = parse_csv_facts(decode(data, name), name=name, ticker=guess)
         return Prepared(name, sha, "csv", facts, True, {})
+    notes: tuple[str, ...] = ()
     if lower.endswith(".json"):
         converted = parse_companyfacts(data, name, ticker)
         kind = "companyfacts"
@@ -101,12 +102,9 @@ def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
         document = parse_xbrl(data, name)
         converted = convert(document, ticker)
         kind = "inline xbrl" if document.inline else "xbrl instance"
-        notes = tuple(document.warnings)
-        rejected = len(document.warnings)
-        company = {"ticker": converted.ticker, "name": converted.name, "fiscal_year_end": converted.year_end}
-        return Prepared(name, sha, kind, converted.facts, False, company, notes, rejected, converted.skipped)
+        notes = tuple(document.warnings)  # each an inconsistent duplicate, left out
     company = {"ticker": converted.ticker, "name": converted.name, "fiscal_year_end": converted.year_end}
-    return Prepared(name, sha, kind, converted.facts, False, company, (), 0, converted.skipped)
+    return Prepared(name, sha, kind, converted.facts, False, company, notes, len(notes), converted.skipped)
 
 
 def write(store: Store, prepared: Prepared) -> IngestReport:

@@ -203,7 +203,7 @@ class Store:
             con.execute("ROLLBACK")
             raise
         count = replaced[0] if replaced else 0
-        warnings = tuple(notes) + _summarise(broken) + _first_and_count(disagreements)
+        warnings = tuple(notes) + _summarise(broken) + _capped(disagreements)
         return IngestReport(document, len(facts), derived, count, False, rejected, skipped, warnings)
 
     def _add_source(self, document: str, sha256: str, kind: str, count: int, as_of: date | None = None) -> None:
@@ -303,7 +303,7 @@ def _where(fact: Fact) -> str:
     return f"{fact.source.document}:{line}" if line.isdigit() else fact.source.document
 
 
-def _first_and_count(lines: list[str], shown: int = 10) -> tuple[str, ...]:
+def _capped(lines: list[str], shown: int = 10) -> tuple[str, ...]:
     if len(lines) <= shown:
         return tuple(lines)
     return (*lines[:shown], f"... and {len(lines) - shown} more figures that disagree")

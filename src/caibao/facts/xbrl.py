@@ -223,9 +223,8 @@ def _instance(root: etree._Element, name: str) -> XbrlDocument:
             value = Decimal(el.text)  # instances hold plain numbers; transform() only for the odd one
         except (InvalidOperation, TypeError):
             value = transform(el.text or "", "", f"{name}: fact {attrib.get('id') or concept}")
-        decimals = attrib.get("decimals")
-        decimals_value = int(decimals) if decimals and decimals.lstrip("-").isdigit() else _decimals(decimals, name)
-        doc.facts.append(XbrlFact(concept, value, decimals_value, unit, context, attrib.get("id", "")))
+        decimals = _decimals(attrib.get("decimals"), f"{name}: fact {attrib.get('id') or concept}")
+        doc.facts.append(XbrlFact(concept, value, decimals, unit, context, attrib.get("id", "")))
     _merge_duplicates(doc)
     return doc
 

@@ -15,7 +15,7 @@ from caibao.facts.fiscal import FiscalCalendar, parse_year_end
 from caibao.facts.model import Fact, Period, Source
 from caibao.facts.xbrl import XbrlDocument, XbrlFact
 
-_UNITS = {"USD": "USD", "USD/shares": "USD/share", "shares": "shares", "pure": "percent"}
+UNITS = {"USD": "USD", "USD/shares": "USD/share", "shares": "shares", "pure": "percent"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SMALL_WORDS = {"Of", "And", "The", "For", "In"}
 EXACT = 10  # decimals="INF": exact; stored as far finer than any figure needs
@@ -89,7 +89,7 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
             continue
         metric, member, rank = placed
         label = calendar.label(xf.context.start, xf.context.end)
-        if label is None or _UNITS.get(xf.unit) != metrics[metric].unit:
+        if label is None or UNITS.get(xf.unit) != metrics[metric].unit:
             out.skipped += 1
             continue
         fact = Fact(

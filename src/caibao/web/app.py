@@ -112,11 +112,14 @@ def create_app(db: str | Path | None = None) -> FastAPI:
 
     @app.post("/check", include_in_schema=False)
     async def check_submit(request: Request, lang: Lang = "zh-Hant") -> Response:
-        length = int(request.headers.get("content-length") or 0)
         ui = Words(lang, "ui")
-        if length > MAX_ARTICLE + 10_000:
-            return page("check.html", lang, 413, tickers=service.tickers(), text="",
-                        error=ui("error", "too_large", limit=MAX_ARTICLE))  # fmt: skip
+
+        def refuse(status: int, error: str) -> HTMLResponse:
+            return page("check.html", lang, status, tickers=service.tickers(), text="", error=error)
+
+        too_large = ui("error", "too_large", limit=MAX_ARTICLE)
+        if int(request.headers.get("content-length") or 0) > MAX_ARTICLE + 10_000:
+            return refuse(413, too_large)
         form = await request.form(max_files=1, max_fields=10)
         text = str(form.get("text") or "")
         document, is_html = "article", False
@@ -124,16 +127,14 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read(MAX_ARTICLE + 1)
             if len(data) > MAX_ARTICLE:
-                return page("check.html", lang, 413, tickers=service.tickers(), text="",
-                            error=ui("error", "too_large", limit=MAX_ARTICLE))  # fmt: skip
+                return refuse(413, too_large)
             text = data.decode("utf-8-sig", errors="replace")
             document = Path(upload.filename).name[:200]  # a name to show, never a path to open
             is_html = document.lower().endswith((".html", ".htm"))
         if not text.strip():
-            return page("check.html", lang, 422, tickers=service.tickers(), text="", error=ui("error", "empty"))
+            return refuse(422, ui("error", "empty"))
         if len(text.encode()) > MAX_ARTICLE:
-            return page("check.html", lang, 413, tickers=service.tickers(), text="",
-                        error=ui("error", "too_large", limit=MAX_ARTICLE))  # fmt: skip
+            return refuse(413, too_large)
         is_html = is_html or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
         ticker = str(form.get("ticker") or "") or None
         if ticker and ticker not in service.tickers():
