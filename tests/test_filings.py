@@ -138,10 +138,14 @@ def test_q2_brief_from_filings_alone(shared, tmp_path, ticker):
         names = [p.name for p in (shared / "filings").iterdir() if p.name.startswith(ticker.lower())]
         load(store, shared, *sorted(names))
         brief = build_brief(store, ticker, "2025Q2", "en")
+        [half] = store.facts(ticker, "revenue", "", parse_label("6M2025"))
     income = next(t for t in brief.tables if t.key == "income")
     revenue = next(r for r in income.rows if r.key == "revenue")
     assert revenue.cells[0].value == figure_from(brief, "revenue", "2025Q2")
-    assert revenue.cells[1].text == "—"  # no 2025Q1 filing ingested: a dash, not a zero
+    # No 2025Q1 filing is ingested: the prior quarter is the half year less the second quarter, cited.
+    q1 = next(f for f in brief.facts.values() if f.metric == "revenue" and f.label == "2025Q1" and not f.member)
+    assert q1.derived and q1.inputs == (half.id, revenue.cells[0].sources[0])
+    assert revenue.cells[1].value == q1.value == half.value - revenue.cells[0].value
     assert all(c.text != "0" for t in brief.tables for r in t.rows for c in r.cells)
     assert any("section omitted" in n for n in brief.notes)  # no guidance in a 10-Q
 

@@ -9,6 +9,7 @@ derived, from facts of the same filer, metric and member: per-share figures and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -39,6 +40,12 @@ def _difference(total: Fact, parts: list[Fact], label: FiscalLabel, start_after:
     )
 
 
+def _first_quarter(half: Fact, q2: Fact, label: FiscalLabel, how: str) -> Fact:
+    """Q1 = H1 - Q2: it starts where the half starts and ends the day before Q2 begins."""
+    fact = _difference(half, [q2], label, q2, how)
+    return replace(fact, period=Period(half.period.start, q2.period.start - timedelta(days=1), label))
+
+
 def derive(index: FactIndex, ticker: str) -> list[Fact]:
     """Every quarter derivable from `index` (one filer's facts) that it lacks."""
     metrics = catalogue().metrics
@@ -60,6 +67,8 @@ def _derive_year(index: FactIndex, metric: str, member: str, year: int) -> list[
     found: list[Fact] = []
     if missing(2) and h1 and q1:
         found.append(_difference(h1, [q1], FiscalLabel(year, 2), q1, f"6M{year} - {year}Q1"))
+    if missing(1) and h1 and q2:  # a 10-Q for the second quarter gives the half and the quarter
+        found.append(_first_quarter(h1, q2, FiscalLabel(year, 1), f"6M{year} - {year}Q2"))
     if missing(3) and m9 and h1:
         found.append(_difference(m9, [h1], FiscalLabel(year, 3), h1, f"9M{year} - 6M{year}"))
     if missing(4) and fy and m9:

@@ -56,6 +56,17 @@ class FiscalCalendar:
                 return candidate
         raise AssertionError("unreachable: next year's end is always later")
 
+    def instant_label(self, end: date) -> FiscalLabel | None:
+        """The quarter (or, at the year's end, the fiscal year) a balance dated `end` closes."""
+        year_end = self.fiscal_year_end(end)
+        if abs((year_end - end).days) <= TOLERANCE.days:
+            return FiscalLabel(year_end.year)
+        quarters_before_end = (year_end - end).days / 91.3
+        quarter = 4 - round(quarters_before_end)
+        if abs(quarters_before_end - round(quarters_before_end)) * 91.3 > TOLERANCE.days or not 1 <= quarter <= 3:
+            return None
+        return FiscalLabel(year_end.year, quarter)
+
     def label(self, start: date, end: date) -> FiscalLabel | None:
         """The fiscal label of a duration, or None for a span that is not a quarter, a year to
         date at a quarter's end, or a fiscal year."""

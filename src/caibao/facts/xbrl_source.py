@@ -15,7 +15,7 @@ from caibao.facts.fiscal import FiscalCalendar, parse_year_end
 from caibao.facts.model import Fact, Period, Source
 from caibao.facts.xbrl import XbrlDocument, XbrlFact
 
-UNITS = {"USD": "USD", "USD/shares": "USD/share", "shares": "shares", "pure": "percent"}
+UNITS = {"USD": "USD", "USD/shares": "USD/share", "shares": "shares", "pure": "percent", "membership": "members"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SMALL_WORDS = {"Of", "And", "The", "For", "In"}
 EXACT = 10  # decimals="INF": exact; stored as far finer than any figure needs
@@ -29,6 +29,7 @@ class XbrlMap:
     by_axis: dict[str, dict[str, str]]
     members: dict[str, dict]
     neutral: frozenset[tuple[str, str]]
+    member_names: dict[str, dict[str, str]]  # ticker -> member QName -> the filer's own name
 
     def ranked(self, ticker: str) -> dict[str, tuple[str, int]]:
         """concept -> (metric, preference rank) for one filer, its overrides first."""
@@ -44,7 +45,10 @@ class XbrlMap:
 def xbrl_map() -> XbrlMap:
     raw = tomllib.loads(resources.files("caibao.facts").joinpath("data/xbrl_map.toml").read_text(encoding="utf-8"))
     neutral = frozenset((axis, member) for axis, member in raw.get("neutral", {}).get("pairs", []))
-    return XbrlMap(raw["concepts"], raw.get("overrides", {}), raw["axes"], raw["by_axis"], raw["members"], neutral)
+    return XbrlMap(
+        raw["concepts"], raw.get("overrides", {}), raw["axes"], raw["by_axis"], raw["members"], neutral,
+        raw.get("member_names", {}),
+    )  # fmt: skip
 
 
 def member_name(qname: str) -> str:
@@ -82,13 +86,21 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
     mapping, ranked = xbrl_map(), xbrl_map().ranked(symbol)
     metrics = catalogue().metrics
     best: dict[tuple, tuple[int, Fact]] = {}
+    names = mapping.member_names.get(symbol, {})
+    whole = _whole_members(doc)
     for xf in doc.facts:
-        placed = _place(xf, ranked, mapping)
-        if placed is None or xf.context.start is None:
+        placed = _place(xf, ranked, mapping, names, whole)
+        if placed is None:
             out.skipped += 1
             continue
         metric, member, rank = placed
-        label = calendar.label(xf.context.start, xf.context.end)
+        start = xf.context.start
+        if start is None:
+            # A balance (paid memberships at the year's end) is dated by the period it closes.
+            label = calendar.instant_label(xf.context.end) if metrics[metric].kind == "count" else None
+            start = xf.context.end
+        else:
+            label = calendar.label(start, xf.context.end)
         if label is None or UNITS.get(xf.unit) != metrics[metric].unit:
             out.skipped += 1
             continue
@@ -96,14 +108,14 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
             ticker=symbol,
             metric=metric,
             member=member,
-            period=Period(xf.context.start, xf.context.end, label),
+            period=Period(start, xf.context.end, label),
             value=xf.value,
             decimals=EXACT if xf.decimals is None else xf.decimals,
             unit=metrics[metric].unit,
             source=Source(doc.name, _locator(xf)),
             cik=cik,
         )
-        key = (metric, member, xf.context.start, xf.context.end)
+        key = (metric, member, start, xf.context.end)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, fact)
     out.facts = [fact for _, fact in best.values()]
@@ -111,14 +123,50 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
     return out
 
 
-def _place(xf: XbrlFact, ranked: dict[str, tuple[str, int]], mapping: XbrlMap) -> tuple[str, str, int] | None:
-    """(metric, member, rank) for a filed fact, or None when it is no standard metric."""
+def _whole_members(doc: XbrlDocument) -> frozenset[tuple[str, str, str]]:
+    """(concept, axis, member) that add nothing to the other axis of a two-axis fact: the only
+    member the filing ever gives on that axis for that concept (Netflix reports revenue by region
+    within "Streaming", its one product), and the one segment a product line is ever reported in
+    (Meta's advertising within Family of Apps). Walmart's grocery sales, given for two segments,
+    are neither."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    within: dict[tuple[str, str, str], set[str]] = {}
+    for xf in doc.facts:
+        for axis, member in xf.context.dims:
+            seen.setdefault((xf.concept, axis), set()).add(member)
+        if len(xf.context.dims) == 2:
+            (a1, m1), (a2, m2) = xf.context.dims
+            within.setdefault((xf.concept, a1, m1), set()).add(m2)
+            within.setdefault((xf.concept, a2, m2), set()).add(m1)
+    whole = {(concept, axis, next(iter(ms))) for (concept, axis), ms in seen.items() if len(ms) == 1}
+    whole |= {key for key, others in within.items() if len(others) == 1}
+    return frozenset(whole)
+
+
+def _place(
+    xf: XbrlFact,
+    ranked: dict[str, tuple[str, int]],
+    mapping: XbrlMap,
+    names: dict[str, str] | None = None,
+    whole: frozenset[tuple[str, str, str]] = frozenset(),
+) -> tuple[str, str, int] | None:
+    """(metric, member, rank) for a filed fact, or None when it is no standard metric.
+
+    A fact on two axes is kept when one of them does not narrow it: a product line within its
+    segment (Meta's advertising within Family of Apps, Alphabet's lines within Google Services) is
+    the line; a region within the filer's only product is the region (see _whole_members)."""
     if xf.concept not in ranked or xf.context.typed:
         return None
     metric, rank = ranked[xf.concept]
     dims = [d for d in xf.context.dims if d not in mapping.neutral]
     if not dims:
         return metric, "", rank
+    if len(dims) == 2:
+        kinds = {mapping.axes.get(axis): (axis, member) for axis, member in dims}
+        if set(kinds) == {"segment", "revenue_line"} and (xf.concept, *kinds["revenue_line"]) in whole:
+            dims = [kinds["revenue_line"]]
+        elif set(kinds) == {"revenue_line", "region"} and (xf.concept, *kinds["revenue_line"]) in whole:
+            dims = [kinds["region"]]
     if len(dims) != 1:
         return None
     axis, member = dims[0]
@@ -133,7 +181,7 @@ def _place(xf: XbrlFact, ranked: dict[str, tuple[str, int]], mapping: XbrlMap) -
     by_axis = mapping.by_axis[kind].get(metric)
     if by_axis is None:
         return None
-    return by_axis, spec.get("name") or member_name(member), rank
+    return by_axis, (names or {}).get(member) or spec.get("name") or member_name(member), rank
 
 
 def _locator(xf: XbrlFact) -> str:
