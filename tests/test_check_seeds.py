@@ -88,13 +88,13 @@ def test_seed_000_table_cells(report_000):
 
 
 def test_seed_000_prose_claims(report_000):
-    prose = {(c.quote, c.measure): c for c in report_000.claims if not c.in_table}
-    assert prose[("12%", "ex_fx")].verdict == "supported"  # 年增 12%(排除匯率影響)
-    assert prose[("112 億美元", "ttm")].verdict == "supported"  # 自由現金流(TTM)
-    assert prose[("26 億美元", "incremental")].verdict == "supported"  # AWS 單季新增 26 億美元營收
-    assert prose[("1,420 億美元", "run_rate")].verdict == "supported"
-    assert prose[("13 季以來最快", "streak")].verdict == "supported"
-    assert prose[("22%", "yoy")].verdict == "unverifiable"  # ads: reported 23.3%, 22% may be ex-FX
+    prose = {(c.quote, c.measure, c.window): c for c in report_000.claims if not c.in_table}
+    assert prose[("12%", "ex_fx", "")].verdict == "supported"  # 年增 12%(排除匯率影響)
+    assert prose[("112 億美元", "level", "ttm")].verdict == "supported"  # 自由現金流(TTM)
+    assert prose[("26 億美元", "change", "")].verdict == "supported"  # AWS 單季新增 26 億美元營收
+    assert prose[("1,420 億美元", "run_rate", "")].verdict == "supported"
+    assert prose[("13 季以來最快", "streak", "")].verdict == "supported"
+    assert prose[("22%", "yoy", "")].verdict == "unverifiable"  # ads: reported 23.3%, 22% may be ex-FX
 
 
 @pytest.mark.parametrize("which", ["report_000", "report_002"])

@@ -117,3 +117,40 @@ def ttm(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> 
     facts = [q for q in quarters if q]
     total = sum((q.value for q in facts), Decimal(0))
     return Figure(total, spec.unit, tuple(q.id for q in facts), decimals=min(q.decimals for q in facts))
+
+
+# A metric the filings may leave untagged, and how to make it from the ones they do tag.
+_DIFFERENCES = {
+    "gross_profit": ("revenue", "cost_of_sales"),
+    "segment_gross_profit": ("segment_revenue", "segment_cost_of_sales"),
+    "line_gross_profit": ("line_revenue", "line_cost_of_sales"),
+}
+
+
+def amount(index: FactIndex, metric: str, label: FiscalLabel, member: str = "", window: str = "") -> Figure | None:
+    """A metric's value for a period: the fact, else (gross profit) revenue less cost of revenue,
+    citing both; with `window` "ttm", the twelve months to the period."""
+    if window == "ttm":
+        return ttm(index, metric, label, member) if metric in catalogue().metrics else None
+    fact = index.get(metric, label, member)
+    if fact is not None:
+        return Figure.of(fact)
+    if metric in _DIFFERENCES:
+        top, less = (index.get(m, label, member) for m in _DIFFERENCES[metric])
+        if top is not None and less is not None:
+            return Figure(top.value - less.value, top.unit, (top.id, less.id), decimals=min(top.decimals, less.decimals))
+    return None
+
+
+def quotient(part: Figure | None, whole: Figure | None) -> Figure | None:
+    """`part` as a percent of `whole`, citing both: a margin or a share."""
+    if part is None or whole is None or part.value is None or whole.value is None:
+        return None
+    return Figure(share_pct(part.value, whole.value), "percent", part.sources + whole.sources)
+
+
+def difference(now: Figure | None, base: Figure | None) -> Figure | None:
+    """`now` less `base` in the unit of both: a change in amount, or in percentage points."""
+    if now is None or base is None or now.value is None or base.value is None:
+        return None
+    return Figure(now.value - base.value, now.unit, now.sources + base.sources)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
+from caibao.claims.context import Calendar, Context, dateline, reported_period
 from caibao.claims.explain import Explainer, language_of
-from caibao.claims.html_text import html_to_text
-from caibao.claims.lexicon import lexicon, subjects
+from caibao.claims.html_text import Grid, html_to_text_and_tables
 from caibao.claims.model import Claim
 from caibao.claims.normalize import fold
-from caibao.claims.periods import document_quarter
-from caibao.claims.prose import resolve_prose
-from caibao.claims.tables import resolve_tables
+from caibao.claims.resolve import Resolver
+from caibao.claims.tables import GridReader, resolve_tables
+from caibao.claims.tokens import sentences, tokenize
 from caibao.claims.verify import verify
+from caibao.claims.vocab import Vocabulary, vocabulary
 from caibao.errors import CaibaoError
+from caibao.facts import names as filer_names
 from caibao.facts.index import FactIndex
 from caibao.facts.periods import FiscalLabel
 from caibao.facts.store import Store
@@ -29,6 +30,7 @@ class Report:
     ticker: str
     text: str
     claims: list[Claim] = field(default_factory=list)
+    period: FiscalLabel | None = None  # the period the article reports, as read
 
     def count(self, verdict: str) -> int:
         return sum(c.verdict == verdict for c in self.claims)
@@ -41,9 +43,11 @@ def check_text(
     document: str = "-",
     html: bool = False,
     lang: str | None = None,
+    period: FiscalLabel | None = None,
 ) -> Report:
     """Check an article. With `html`, the text is read out of the markup and every offset reported
-    is an offset in the HTML as given. Explanations are in `lang`, else the article's own language."""
+    is an offset in the HTML as given. Explanations are in `lang`, else the article's own language.
+    `period` says which period the article reports, where its text does not."""
 
     def index_of(symbol: str) -> FactIndex:
         index = store.index(symbol)
@@ -52,7 +56,10 @@ def check_text(
             raise CaibaoError(f"no facts for {symbol} in {store.path}; companies in the store: {held}")
         return index
 
-    return check_source(text, ticker, document, html, index_of, lambda folded: detect_ticker(store, folded), lang)
+    tickers = tuple(store.tickers())
+    return check_source(
+        text, ticker, document, html, index_of, lambda folded: detect_ticker(tickers, folded), lang, period, tickers
+    )
 
 
 def check_source(
@@ -63,17 +70,19 @@ def check_source(
     index_of: Callable[[str], FactIndex],
     detect: Callable[[str], str | None],
     lang: str | None = None,
+    period: FiscalLabel | None = None,
+    tickers: tuple[str, ...] = (),
 ) -> Report:
     """The check itself, with the store reached through `index_of` and `detect` (so a server can
     keep its indexes in memory)."""
     if len(source) > MAX_CHARS:
         raise CaibaoError(f"{document}: {len(source)} characters is over the {MAX_CHARS}-character limit")
-    text, offsets = html_to_text(source) if html else (source, None)
+    text, offsets, grids = html_to_text_and_tables(source) if html else (source, None, None)
     folded = fold(text)
     ticker = (ticker or detect(folded) or "").upper()
     if not ticker:
         raise CaibaoError(f"{document}: no company detected; say which with --ticker")
-    report = check_with_index(index_of(ticker), text, folded, ticker, document, lang)
+    report = check_with_index(index_of(ticker), text, folded, ticker, document, lang, period, tickers, grids)
     if offsets is not None:
         for claim in report.claims:
             claim.start, claim.end = offsets[claim.start], offsets[claim.end - 1] + 1
@@ -81,27 +90,78 @@ def check_source(
     return report
 
 
+def filer_vocabulary(index: FactIndex, ticker: str, tickers: tuple[str, ...] = ()) -> Vocabulary:
+    def members(*metrics: str) -> tuple[str, ...]:
+        return tuple(sorted({m for metric in metrics for m in index.members(metric)}))
+
+    return vocabulary(
+        ticker,
+        members("segment_revenue", "segment_operating_income"),
+        members("line_revenue"),
+        members("region_revenue", "region_paid_memberships"),
+        tuple(sorted(tickers)),
+    )
+
+
 def check_with_index(
-    index: FactIndex, text: str, folded: str, ticker: str, document: str, lang: str | None = None
+    index: FactIndex,
+    text: str,
+    folded: str,
+    ticker: str,
+    document: str,
+    lang: str | None = None,
+    period: FiscalLabel | None = None,
+    tickers: tuple[str, ...] = (),
+    grids: list[Grid] | None = None,
+    span: tuple[int, int] | None = None,
 ) -> Report:
-    labels = index.labels("revenue") or index.labels()
-    quarters = [q for q in labels if q.is_quarter]
-    fallback = quarters[-1] if quarters else labels[-1] if labels else FiscalLabel(date.today().year)
-    document_period = document_quarter(folded, fallback)
-    table_claims, tables = resolve_tables(text, folded)
-    members = subjects(tuple(index.members("segment_revenue")), tuple(index.members("line_revenue")))
-    claims = table_claims + resolve_prose(text, folded, document_period, skip=tables, ticker=ticker, members=members)
+    """Check `text` (folded as `folded`) against one filer's facts. `grids` are the text's HTML
+    tables (read as grids, not as |-rows); with `span`, only that stretch of the text is read."""
+    vocab = filer_vocabulary(index, ticker, tickers)
+    tokens = tokenize(folded, vocab)
+    calendar = Calendar.of(index)
+    day = dateline(text, folded)
+    reported = [period] if period else reported_period(folded, tokens, calendar, day, index)
+    context = Context(calendar, reported, day)
+    start, end = span or (0, len(text))
+    if grids is None:
+        claims, tables = resolve_tables(text, folded, vocab, context)
+        claims = [c for c in claims if start <= c.start < end]
+    else:
+        claims = GridReader(text, folded, vocab, context).read_grids(grids, (start, end))
+        tables = [(g.start, g.end) for g in grids]
+    resolver = Resolver(text, folded, context, vocab)
+    prose = _outside(tokens, tables)
+    for sentence in sentences(text, folded, prose, start, end):
+        if any(a <= sentence.start < b for a, b in tables):
+            continue
+        claims.extend(resolver.sentence(sentence))
     _carry_repeated_figures(claims)
-    say = Explainer(lang or language_of(text))
+    say = Explainer(lang or language_of(text), ticker)
     for claim in claims:
         verify(claim, index, say)
     claims.sort(key=lambda c: (c.start, c.end))
-    return Report(document, ticker, text, claims)
+    return Report(document, ticker, text, claims, context.period)
+
+
+def _outside(tokens: list, spans: list[tuple[int, int]]) -> list:
+    """The tokens outside the (sorted, disjoint) spans, in one pass."""
+    if not spans:
+        return tokens
+    out, j = [], 0
+    spans = sorted(spans)
+    for token in tokens:
+        while j < len(spans) and spans[j][1] <= token.start:
+            j += 1
+        if j < len(spans) and spans[j][0] <= token.start < spans[j][1]:
+            continue
+        out.append(token)
+    return out
 
 
 def _carry_repeated_figures(claims: list[Claim]) -> None:
-    """A figure repeated later without its period ("2000亿美元的资本开支", after "2026年...约2000亿美元")
-    is the same claim: it takes the period and measure it was first given."""
+    """A figure repeated later without a period of its own ("2000亿美元的资本开支", after "预计2026年
+    ...约2000亿美元") is the same claim: it takes the period and measure it was first given."""
     first: dict[tuple, Claim] = {}
     for claim in sorted(claims, key=lambda c: c.start):
         key = (claim.metric, claim.segment, claim.kind, claim.stated)
@@ -110,17 +170,20 @@ def _carry_repeated_figures(claims: list[Claim]) -> None:
             continue
         earlier = first[key]
         if earlier.period_explicit and (earlier.period != claim.period or earlier.measure != claim.measure):
-            claim.period, claim.measure = earlier.period, earlier.measure
+            claim.period, claim.readings, claim.measure = earlier.period, list(earlier.readings), earlier.measure
+            claim.bound = earlier.bound
             if not claim.reason:
                 claim.reason, claim.reason_args = earlier.reason, earlier.reason_args
 
 
-def detect_ticker(store: Store, folded: str) -> str | None:
+def detect_ticker(tickers: tuple[str, ...] | Store, folded: str) -> str | None:
     """The company the article names most often, of those the store holds."""
-    names = lexicon().companies
+    if isinstance(tickers, Store):
+        tickers = tuple(tickers.tickers())
     best, hits = None, 0
-    for ticker in store.tickers():
-        count = sum(folded.count(n) for n in names.get(ticker, [ticker.lower()]))
+    for ticker in tickers:
+        words = [fold(n) for n in filer_names.company_names(ticker)] or [ticker.lower()]
+        count = sum(folded.count(w) for w in {w for w in words if len(w) >= 2})
         if count > hits:
             best, hits = ticker, count
     return best

@@ -10,9 +10,10 @@ from caibao.analysis.rounding import round_half_up
 from caibao.brief.i18n import LANGUAGES, Words
 from caibao.claims.model import Claim
 from caibao.claims.normalize import to_simplified
+from caibao.facts.names import member_label
 
-_METRIC_WORDS = {"segment_revenue": "revenue", "segment_operating_income": "operating_income",
-                 "segment_operating_expenses": "total_operating_expenses", "line_revenue": "revenue"}  # fmt: skip
+_METRIC_WORDS = {"segment_operating_expenses": "total_operating_expenses"}
+_MEMBER_PREFIXES = ("segment_", "line_", "region_")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -26,8 +27,9 @@ def language_of(text: str) -> str:
 
 
 class Explainer:
-    def __init__(self, lang: str = "en"):
+    def __init__(self, lang: str = "en", ticker: str = ""):
         self.lang = lang if lang in LANGUAGES else "en"
+        self.ticker = ticker
         self.words = Words(self.lang, "explain")
         self.brief = Words(self.lang)
 
@@ -45,12 +47,19 @@ class Explainer:
         if key is None:
             return "?"
         row = _METRIC_WORDS.get(key, key)
+        for prefix in _MEMBER_PREFIXES:
+            if row.startswith(prefix):
+                row = row[len(prefix) :]
         if self.words.has("metric", row):
             return self.words("metric", row)
         return self.brief("row", row) if self.brief.has("row", row) else key
 
     def member(self, name: str) -> str:
-        return self.brief.member(name) if name else ""
+        """A member's name as the reader's language writes it (facts/data/names.toml)."""
+        if not name:
+            return ""
+        label = member_label(self.ticker, name, self.lang) if self.ticker else None
+        return label or self.brief.member(name)
 
     def pct(self, value: Decimal) -> str:
         return f"{round_half_up(value, 1)}%"

@@ -1,12 +1,15 @@
-"""Text of an HTML article with a map back to offsets in the HTML itself.
+"""Text of an HTML article with a map back to offsets in the HTML itself, and its tables as grids.
 
 Built on the standard library's tokenizer, which never fetches anything: no DTD, no external
-entity, no network. Block elements become line breaks and table cells become "|"-delimited
-rows, so prose and tables are read as they would be from Markdown.
+entity, no network. Block elements become line breaks; a table's rows become "|"-delimited lines
+in the text (so prose around it reads as it would in Markdown) and, besides, a grid of cells with
+their column spans, so that a column head spanning several columns ("Three Months Ended") is read
+over every column under it, as the page shows it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
@@ -38,6 +41,22 @@ _BLOCK = {
     "dt",
 }
 _SKIP = {"script", "style", "head", "template", "noscript"}
+MAX_SPAN = 64
+
+
+@dataclass
+class GridCell:
+    start: int  # offsets in the text
+    end: int
+    column: int  # the first grid column it covers
+    span: int
+
+
+@dataclass
+class Grid:
+    start: int  # the table's span in the text
+    end: int
+    rows: list[list[GridCell]] = field(default_factory=list)
 
 
 class _Extractor(HTMLParser):
@@ -52,6 +71,10 @@ class _Extractor(HTMLParser):
         self.offsets: list[int] = []
         self.skipping = 0
         self.in_row = False
+        self.grids: list[Grid] = []
+        self.stack: list[Grid] = []  # tables being read (nested ones are read as cells' text)
+        self.cell: tuple[int, int] | None = None  # (text offset where the cell starts, span)
+        self.column = 0
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -64,23 +87,65 @@ class _Extractor(HTMLParser):
         self.chars.extend(text)
         self.offsets.extend(positions)
 
+    def _close_cell(self) -> None:
+        if self.cell is None or not self.stack:
+            return
+        start, span = self.cell
+        end = len(self.chars)
+        while end > start and self.chars[end - 1].isspace():
+            end -= 1
+        while start < end and self.chars[start].isspace():
+            start += 1
+        grid = self.stack[-1]
+        if grid.rows:
+            grid.rows[-1].append(GridCell(start, end, self.column, span))
+        self.column += span
+        self.cell = None
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in _SKIP:
             self.skipping += 1
+        elif tag == "table":
+            self._emit("\n", self._pos())
+            if len(self.stack) < 1:
+                self.stack.append(Grid(len(self.chars), len(self.chars)))
+            else:
+                self.stack.append(Grid(len(self.chars), len(self.chars)))  # nested: kept apart
         elif tag == "tr":
+            self._close_cell()
             self._emit("\n", self._pos())
             self.in_row = True
+            if self.stack:
+                self.stack[-1].rows.append([])
+            self.column = 0
         elif tag in ("td", "th"):
+            self._close_cell()
             self._emit("| ", self._pos())
+            span = 1
+            for name, value in attrs:
+                if name == "colspan" and value and value.strip().isdigit():
+                    span = max(1, min(MAX_SPAN, int(value.strip())))
+            self.cell = (len(self.chars), span)
         elif tag in _BLOCK:
             self._emit("\n", self._pos())
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
+        elif tag in ("td", "th"):
+            self._close_cell()
         elif tag == "tr":
+            self._close_cell()
             self._emit(" |\n", self._pos())
             self.in_row = False
+        elif tag == "table":
+            self._close_cell()
+            self._emit("\n", self._pos())
+            if self.stack:
+                grid = self.stack.pop()
+                grid.end = len(self.chars)
+                if not self.stack:
+                    self.grids.append(grid)
         elif tag in _BLOCK:
             self._emit("\n", self._pos())
 
@@ -98,6 +163,12 @@ class _Extractor(HTMLParser):
 
 def html_to_text(source: str) -> tuple[str, list[int]]:
     """(text, offsets): offsets[i] is where text[i] came from in `source`."""
+    text, offsets, _ = html_to_text_and_tables(source)
+    return text, offsets
+
+
+def html_to_text_and_tables(source: str) -> tuple[str, list[int], list[Grid]]:
+    """(text, offsets, tables): the tables as grids over the text's offsets."""
     parser = _Extractor(source)
     parser.feed(source)
     parser.close()
@@ -106,4 +177,4 @@ def html_to_text(source: str) -> tuple[str, list[int]]:
     # An entity may unescape to several characters; keep the lists aligned character by character.
     if len(offsets) != len(text):
         offsets = (offsets + [len(source)] * len(text))[: len(text)]
-    return text, offsets
+    return text, offsets, parser.grids

@@ -1,6 +1,10 @@
 """Find the numbers in (folded) text that make a claim: amounts, percentages, points, multiples,
-counts, with their qualifiers ("超过", "about"), sign and range. Dates, years, quarter names and
-bare numbers without a unit are not claims and are left out."""
+counts, with their qualifiers' raw material (sign, range). Dates, years, quarter names and bare
+numbers without a unit are not claims and are left out.
+
+Every pattern here starts only where a digit run starts and uses possessive repeats, so a run of
+digits is read once, whatever follows it (linear time on any input).
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,22 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
-from caibao.claims.lexicon import _alternation, lexicon
 from caibao.claims.numerals import CHINESE_NUMERAL, parse_number
+from caibao.claims.vocab import base, trie_pattern
 
 HUNDRED = Decimal(100)
+MAX_DIGITS = 20  # more digits than any amount a filing states: a code or noise, not a figure
 
 
 @dataclass(frozen=True)
 class Mention:
     start: int
     end: int
-    kind: str  # money | percent | points | multiple | count | number (a bare number, tables only)
+    kind: str  # money | percent | points | multiple | count | foreign | number (a bare number, tables only)
     value: Decimal  # money in USD; percent and points in percent points; a range's low end
     places: int  # decimal places written, after the multiplier: 2134亿 -> step 1e8
     step: Decimal  # one unit of the last digit written, in the value's unit
-    qualifier: str = "eq"  # eq | approx | at_least | at_most | near_below | range
+    qualifier: str = "eq"  # eq | range (the rest are read from the words around it)
     high: Decimal | None = None  # a range's high end
     currency: bool = False
     unit_word: str = ""
@@ -34,22 +39,25 @@ class Mention:
         return self.value
 
 
+def numbers_data() -> dict:
+    return base()["numbers"]
+
+
 @cache
 def _pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(the number itself, what may follow it: a multiplier and a unit)."""
-    lx = lexicon().raw
-    multipliers = _alternation(list(lx["multipliers"]))
-    after = _alternation(lx["currency"]["after"])
-    percent_words = [
-        w for key in ("percent", "points", "bps", "multiple", "tenths", "digits") for w in lx["percent"][key]
-    ]
-    percents = _alternation(percent_words)
-    counts = _alternation(lx["counts"]["units"])
-    number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    chinese = f"[{CHINESE_NUMERAL}]+"
+    data = numbers_data()
+    currency = data["currency"]
+    multipliers = trie_pattern(list(data["multipliers"]))
+    percents = trie_pattern([w for words in data["percent"].values() for w in words])
+    after = trie_pattern([*currency["after"], *currency["other_after"]])
+    counts = trie_pattern(data["counts"]["units"])
+    before = "|".join(re.escape(w) for w in sorted({*currency["before"], *currency["other_before"]}, key=len, reverse=True))
+    number = r"\d{1,3}+(?:,\d{3})++(?:\.\d++)?|\d++(?:\.\d++)?"
+    chinese = f"[{CHINESE_NUMERAL}]++"
     head = re.compile(
-        rf"(?P<neg>\(|-(?=[\d$]))?(?P<cur>us\$|usd\s?|\$)?\s?(?P<num>{number})(?![\d.]*[a-z]{{3,}})"
-        rf"|(?P<cn>{chinese})(?=\s?(?:{percents}|亿|万))",
+        rf"(?P<neg>\(|-(?=[\d$€£¥]))?(?P<cur>{before})?\s?(?<![\d.,])(?P<num>{number})(?![\d.]*+[a-z]{{3,}})"
+        rf"|(?<![{CHINESE_NUMERAL}])(?P<cn>{chinese})(?=\s?(?:{percents}|亿|万))",
     )
     tail = re.compile(rf"\s?(?P<mult>{multipliers})?\s?(?P<unit>{after}|{percents}|{counts})?")
     return head, tail
@@ -61,14 +69,17 @@ _VAGUE_BEFORE = re.compile(r"(?:数|几|单位\s?[::]?\s?)$")
 _RANGE = re.compile(r"\s?(?:至|到|-|–|—|~|to)\s?")
 
 
+@cache
+def _unit_kinds() -> dict[str, str]:
+    data = numbers_data()
+    kinds = {w: key for key, words in data["percent"].items() for w in words}
+    kinds.update({w: "currency" for w in data["currency"]["after"]})
+    kinds.update({w: "foreign" for w in data["currency"]["other_after"]})
+    return kinds
+
+
 def _unit_kind(unit: str) -> str:
-    lx = lexicon().raw
-    for key in ("percent", "points", "bps", "multiple", "tenths", "digits"):
-        if unit in lx["percent"][key]:
-            return key
-    if unit in lx["currency"]["after"]:
-        return "currency"
-    return "count"
+    return _unit_kinds().get(unit, "count")
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool = False) -> list[Mention]:
@@ -89,6 +100,8 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
             continue  # 2025年, 12月31日, 13个季度, 12 个月: dates and spans of time, not figures
         if m.group("cn") and _VAGUE_BEFORE.search(text, max(start, m.start() - 3), m.start()):
             continue  # 数十亿, 几百万, and the unit line 单位:百万美元
+        if m.group("num") and sum(ch.isdigit() for ch in m.group("num")) > MAX_DIGITS:
+            continue
         t = tail.match(text, m.end(), end)
         mult, unit = (t.group("mult") or "", t.group("unit") or "") if t else ("", "")
         if mult and unit == "" and mult in ("b", "m", "k") and not m.group("cur"):
@@ -104,27 +117,28 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
 
 
 def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> Mention | None:
-    lx = lexicon()
     value, places = parse_number(m.group("num") or m.group("cn"))
     unit_kind = _unit_kind(unit) if unit else ""
-    currency = bool(m.group("cur")) or unit_kind == "currency"
-    power = lx.multipliers.get(mult, 0)
+    symbol = m.group("cur") or ""
+    foreign = unit_kind == "foreign" or (symbol and symbol not in numbers_data()["currency"]["before"])
+    currency = bool(symbol) or unit_kind == "currency"
+    power = numbers_data()["multipliers"].get(mult, 0)
     sign = m.group("neg") or ""
     negative = sign == "-" or (sign == "(" and table)
-    start = (
-        m.start("neg") if negative else m.start("cur") if m.group("cur") else m.start("num" if m.group("num") else "cn")
-    )
+    start = m.start("neg") if negative else m.start("cur") if symbol else m.start("num" if m.group("num") else "cn")
     step = Decimal(1).scaleb(power - places)
     value = value.scaleb(power)
-    qualifier = "eq"
     if unit_kind in ("percent", "points", "multiple"):
-        kind = "points" if unit_kind == "points" else unit_kind
+        kind = unit_kind
     elif unit_kind == "bps":
         kind, value, step = "points", value / HUNDRED, step / HUNDRED
     elif unit_kind == "tenths":  # 6成 = 60%
         kind, value, step = "percent", value * 10, step * 10
     elif unit_kind == "digits":  # 三位数 growth: at least 100%
-        kind, value, step, qualifier = "percent", Decimal(10) ** (int(value) - 1), HUNDRED, "at_least"
+        kind, value, step = "percent", Decimal(10) ** (int(value) - 1), HUNDRED
+        unit = "digits"
+    elif foreign:
+        kind = "foreign"
     elif unit_kind == "count":
         kind = "count"
     elif currency or power:
@@ -136,7 +150,7 @@ def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> 
     if negative:
         value = -value
     end = stop + 1 if sign == "(" and negative and m.string[stop : stop + 1] == ")" else stop
-    return Mention(start, end, kind, value, places, step, qualifier, currency=currency, unit_word=unit, power=power)
+    return Mention(start, end, kind, value, places, step, currency=currency, unit_word=unit, power=power)
 
 
 def _merge_ranges(text: str, found: list[Mention]) -> list[Mention]:
@@ -145,7 +159,7 @@ def _merge_ranges(text: str, found: list[Mention]) -> list[Mention]:
     for mention in found:
         if merged:
             prev = merged[-1]
-            gap = text[prev.end : mention.start]
+            gap = text[prev.end : mention.start] if mention.start - prev.end <= 8 else "x"
             if not gap and mention.value < 0 and text[mention.start] == "-":  # "173.5-178.5"
                 gap, mention = "-", replace(mention, value=-mention.value)
             compatible = prev.kind == mention.kind or (prev.kind in ("number", "money") and mention.kind == "money")

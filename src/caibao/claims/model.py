@@ -29,8 +29,15 @@ class Claim:
     segment: str = ""  # member: segment, revenue line or region
     period: FiscalLabel | None = None
     period_explicit: bool = False  # said in the claim's own sentence, not carried from an earlier one
-    measure: str = "level"  # level | yoy | qoq | margin | share | incremental | run_rate | ttm | first_above | streak
+    # level | yoy | qoq | margin | share | pp | change | run_rate | ttm | ex_fx | non_gaap | guidance |
+    # first_above | streak
+    measure: str = "level"
     share_of: str | None = None  # for share: the metric of the whole
+    base: FiscalLabel | None = None  # the period compared with, where the text names it ("较2022年")
+    readings: list[FiscalLabel] = field(default_factory=list)  # other periods the text may mean
+    alt_measures: list[str] = field(default_factory=list)  # other measures it may mean (a change on what)
+    window: str = ""  # "ttm": the figure sums the four quarters to the period
+    bound: str = ""  # guidance: "high" or "low" end, or "implied" growth
     reason: str = ""  # why the claim cannot be checked, when it cannot: a key of explain.toml's [why]
     reason_args: dict = field(default_factory=dict)
     actual: Decimal | None = None

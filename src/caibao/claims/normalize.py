@@ -14,6 +14,8 @@ import opencc
 # Full-width digits, Latin letters and punctuation to their ASCII forms; ideographic space to space.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0x2212: ord("-"), 0xFF5E: ord("~")})
+# No-break and thin spaces (SEC filings put one between every figure and its unit) are spaces.
+_WIDTH.update({0xA0: 0x20, 0x2007: 0x20, 0x2009: 0x20, 0x202F: 0x20, 0x2019: ord("'")})
 
 
 @cache

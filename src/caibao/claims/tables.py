@@ -1,26 +1,30 @@
-"""Markdown tables: each numeric cell is a claim whose metric comes from its row label, its segment
-from the group row above it, its period or measure from its column head, and its unit from the
-table's unit line ("单位:百万美元", "US$ million")."""
+"""Markdown tables (and HTML tables, which html_text turns into the same |-rows): each numeric cell
+is a claim whose metric and member come from its row label and column head (either may name
+either: "| 北美 | 105,514 | 6,461 |" under "| | 營收 | 營業利益 |"), its member also from the group
+row above it, its period or measure from the column head ("FY 4Q25", "2025年第2季", "QoQ", "YoY",
+"(G)", "Op. margin") or the row label ("(FY2025)", "(TTM)"), and its unit from the table's unit line
+("单位:百万美元", "US$ million"). Labels are read with the same vocabulary as prose.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
-from caibao.claims.lexicon import lexicon
-from caibao.claims.mentions import find_mentions
+from caibao.claims.context import Context
+from caibao.claims.mentions import find_mentions, numbers_data
 from caibao.claims.model import Claim
 from caibao.claims.normalize import fold
-from caibao.facts.periods import FiscalLabel, parse_label
+from caibao.claims.tokens import Token, tokenize
+from caibao.claims.vocab import Vocabulary
+from caibao.facts.periods import FiscalLabel
 
 _ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _RULE = re.compile(r"^[\s|:\-]+$")
-_PERIOD_HEAD = re.compile(r"(fy\s*)?([1-4]q\d{2}|q[1-4]\s*\d{2,4}|\d{4}\s*q[1-4]|fy\s*\d{4})", re.I)
-_YEAR_AFTER_SLASH = re.compile(r"/\s*(\d{4})")
-_ANNUAL_ROW = re.compile(r"\(\s*(\d{4})\s*年?\s*\)|\bfy\s*\d{4}\b|全年")
+_GUIDANCE = re.compile(r"\(\s*g\s*\)")
 # Row labels of the brief's own tables that name a metric other than their key.
 _ROW_METRIC = {
     "segment_revenue": "revenue",
@@ -30,6 +34,10 @@ _ROW_METRIC = {
     "guidance_operating_income": "operating_income",
     "guidance_capex": "capex",
     "line_total": "revenue",
+    "operating_cash_flow_ttm": "operating_cash_flow",
+    "capex_ttm": "capex",
+    "capex_proceeds_ttm": "capex_proceeds",
+    "free_cash_flow_ttm": "free_cash_flow",
 }
 
 
@@ -40,24 +48,39 @@ class Cell:
     text: str  # folded
 
 
+@dataclass
+class Head:
+    """What a row label or column head says."""
+
+    metric: str | None = None
+    margin: str | None = None
+    member: str = ""
+    readings: list[FiscalLabel] = field(default_factory=list)
+    year: FiscalLabel | None = None  # "FY 1Q26 / 2026 (G)": the year the column means for annual rows
+    role: str = ""  # yoy | qoq | margin | share | guidance | implied | actual | ""
+    ttm: bool = False
+    quarter_only: bool = False  # "(quarter)", "(單季)"
+    unknown: bool = False  # words that name nothing caibao knows
+
+
 @cache
-def _row_labels() -> dict[str, str]:
-    """Folded row label -> metric, from the brief's own words in every language (one vocabulary)."""
+def _row_labels() -> dict[str, tuple[str, bool]]:
+    """Folded row label -> (metric, TTM?), from the brief's own words in every language."""
     text = resources.files("caibao.brief").joinpath("data/labels.toml").read_text(encoding="utf-8")
     rows = tomllib.loads(text)["row"]
-    labels: dict[str, str] = {}
+    labels: dict[str, tuple[str, bool]] = {}
     for key, names in rows.items():
         metric = _ROW_METRIC.get(key, key)
         for name in names.values():
-            labels[_label_key(fold(name))] = metric
+            labels[_label_key(fold(name))] = (metric, key.endswith("_ttm"))
     return labels
 
 
 def _label_key(text: str) -> str:
-    return re.sub(r"\s+|\(.*?\)", "", text)
+    return re.sub(r"\s+|\(.*?\)|\{.*?\}", "", text)
 
 
-def _cells(original_line_start: int, line: str) -> list[Cell]:
+def _cells(line_start: int, line: str) -> list[Cell]:
     cells, pos = [], line.index("|") + 1
     while True:
         nxt = line.find("|", pos)
@@ -66,7 +89,7 @@ def _cells(original_line_start: int, line: str) -> list[Cell]:
         raw = line[pos:nxt]
         stripped = raw.strip()
         offset = pos + (len(raw) - len(raw.lstrip()))
-        cells.append(Cell(original_line_start + offset, original_line_start + offset + len(stripped), stripped))
+        cells.append(Cell(line_start + offset, line_start + offset + len(stripped), stripped))
         pos = nxt + 1
     return cells
 
@@ -83,106 +106,304 @@ def table_blocks(folded: str) -> list[tuple[int, int]]:
 
 
 def _unit_power(text: str) -> int | None:
-    units = lexicon().table_units
+    units = numbers_data()["table_units"]
     for word in sorted(units, key=len, reverse=True):
         if word in text:
             return units[word]
     return None
 
 
-def _column(head: str) -> tuple[str, FiscalLabel | None, int | None]:
-    """(role, period, year after a slash) of a column head: role is period | guidance | actual |
-    yoy | qoq | margin | share | ''."""
-    text = head.strip()
-    if text in ("yoy", "同比", "年增率", "年增"):
-        return "yoy", None, None
-    if text in ("qoq", "环比", "季增率", "季增"):
-        return "qoq", None, None
-    lx = lexicon()
-    measure = lx.measures.last(text, 0, len(text))
-    if measure and lx.measures.value(measure) in ("margin", "share") and not _PERIOD_HEAD.search(text):
-        return lx.measures.value(measure), None, None
-    m = _PERIOD_HEAD.search(text)
-    if not m:
-        return "", None, None
-    try:
-        label = parse_label(m.group(0).replace(" ", ""))
-    except Exception:
-        return "", None, None
-    year = _YEAR_AFTER_SLASH.search(text)
-    role = "guidance" if "(g)" in text else "period"
-    return role, label, int(year.group(1)) if year else None
+class TableReader:
+    def __init__(self, original: str, folded: str, vocab: Vocabulary, context: Context):
+        self.original = original
+        self.folded = folded
+        self.vocab = vocab
+        self.context = context
 
+    def head(self, cell: Cell, folded: str | None = None) -> Head:
+        text = cell.text
+        head = Head()
+        if not text:
+            return head
+        labels = _row_labels()
+        known = labels.get(_label_key(text))
+        tokens = tokenize(self.folded if folded is None else folded, self.vocab, cell.start, cell.end)
+        for t in tokens:
+            if t.mark is not None:
+                found = self.context.readings(t.mark, self.context.period)
+                head.readings = head.readings or found
+                if found and found[0].is_year and head.readings is not found:
+                    head.year = found[0]
+        terms = [t for t in tokens if t.kind == "term"]
+        measures = {t.get("measure") for t in terms if t.has("measure")}
+        if _GUIDANCE.search(text):
+            head.role = "guidance"
+        elif "implied" in measures:
+            head.role = "implied"
+        elif "qoq" in measures and not head.readings:
+            head.role = "qoq"
+        elif "yoy" in measures and not head.readings:
+            head.role = "yoy"
+        elif "share" in measures and not head.readings:
+            head.role = "share"
+        elif "ex_fx" in measures:
+            head.role = "ex_fx"
+        elif any(t.has("ratio") for t in terms) or "mix" in text:
+            head.role = "ratio"
+        head.ttm = "ttm" in measures or "(ttm)" in text
+        head.quarter_only = any(w in text for w in ("(quarter)", "(单季)", "(单季度)"))
+        if known:
+            head.metric, head.ttm = known[0], head.ttm or known[1]
+        for t in terms:
+            if t.has("margin") and head.margin is None and not known:
+                head.margin = t.get("margin") or "operating_income"
+            elif t.has("metric") and head.metric is None:
+                head.metric = t.get("metric")
+            if t.has("member") and not head.member:
+                head.member = t.get("member") or ""
+        if head.margin is not None and not head.role:
+            head.role = "margin"
+        covered = sum(t.end - t.start for t in tokens)
+        words = len(re.sub(r"[\s\W\d_]", "", text))
+        head.unknown = not (head.metric or head.member or head.readings or head.role or head.margin) and words > 0
+        del covered
+        return head
 
-def resolve_tables(original: str, folded: str) -> tuple[list[Claim], list[tuple[int, int]]]:
-    claims: list[Claim] = []
-    blocks = table_blocks(folded)
-    labels = _row_labels()
-    lx = lexicon()
-    for b_start, b_end in blocks:
-        lines = [(m.start(), m.group(0)) for m in _ROW.finditer(folded, b_start, b_end)]
-        rows = [_cells(start, line) for start, line in lines if not _RULE.match(line)]
-        if len(rows) < 2:
-            continue
-        header = rows[0]
-        before = folded[max(0, b_start - 80) : b_start]
-        power = _unit_power(header[0].text) or _unit_power(before) or 0
-        columns = [_column(c.text) for c in header]
-        first_period = next((c[1] for c in columns if c[0] in ("period", "guidance")), None)
-        segment = ""
-        for row in rows[1:]:
-            label = row[0].text
-            if all(not c.text for c in row[1:]):
-                found = lx.segments.last(label, 0, len(label))
-                segment = lx.segments.value(found) if found else ""
+    def read(self) -> tuple[list[Claim], list[tuple[int, int]]]:
+        claims: list[Claim] = []
+        blocks = table_blocks(self.folded)
+        for b_start, b_end in blocks:
+            lines = [(m.start(), m.group(0)) for m in _ROW.finditer(self.folded, b_start, b_end)]
+            rows = [_cells(start, line) for start, line in lines if not _RULE.match(line)]
+            if len(rows) < 2:
                 continue
-            metric = labels.get(_label_key(label))
-            if metric is None:
-                found = lx.metrics.last(label, 0, len(label))
-                metric = lx.metrics.value(found) if found else None
-            annual = _ANNUAL_ROW.search(label)
-            sentence = original[row[0].start - 1 : row[-1].end + 1].strip()
-            for cell, (role, period, slash_year) in zip(row[1:], columns[1:], strict=False):
-                for mention in find_mentions(folded, cell.start, cell.end, table=True):
-                    claim = Claim.of(
-                        original,
-                        mention,
-                        sentence,
-                        metric=metric,
-                        segment=segment,
-                        period=period or first_period,
-                        period_explicit=True,
-                        in_table=True,
-                    )
-                    _apply_column(claim, role, power, metric, annual, slash_year)
+            header = rows[0]
+            before = self.folded[max(0, b_start - 120) : b_start]
+            power = _unit_power(header[0].text) or _unit_power(before) or 0
+            columns = [self.head(c) for c in header]
+            group = ""
+            for row in rows[1:]:
+                if all(not c.text for c in row[1:]):
+                    label = self.head(row[0])
+                    group = label.member
+                    continue
+                label = self.head(row[0])
+                sentence = self.original[row[0].start - 1 : row[-1].end + 1].strip()
+                for cell, column in zip(row[1:], columns[1:], strict=False):
+                    for mention in find_mentions(self.folded, cell.start, cell.end, table=True):
+                        claim = Claim.of(self.original, mention, sentence, in_table=True, period_explicit=True)
+                        self._fill(claim, label, column, group, power)
+                        claims.append(claim)
+        return claims, blocks
+
+    def _fill(self, claim: Claim, row: Head, column: Head, group: str, power: int) -> None:
+        metric = row.metric or column.metric
+        margin = row.margin if row.margin is not None else column.margin
+        member = row.member or column.member or group
+        role = column.role or row.role
+        if claim.kind == "number":
+            if metric and metric.startswith("eps"):
+                claim.kind = "money"
+            elif role in ("yoy", "qoq", "margin", "share", "implied"):
+                claim.kind = "percent"
+            else:
+                claim.kind, claim.power = "money", power
+                claim.stated, claim.step = claim.stated.scaleb(power), claim.step.scaleb(power)
+                if claim.stated_high is not None:
+                    claim.stated_high = claim.stated_high.scaleb(power)
+        readings = row.readings or column.readings
+        if row.readings and row.readings[0].is_year and column.year is not None:
+            readings = [column.year]  # "資本支出 (2026年)" under "FY 4Q25 / 2025 (A)": the 2025 actual
+        elif row.readings and column.readings:
+            readings = row.readings  # "Capital expenditure (FY2025)" under "FY 4Q25 (A)"
+        if not readings and self.context.document:
+            readings = list(self.context.document)
+        if readings:
+            claim.period, claim.readings = readings[0], readings[1:]
+        claim.metric = margin if role == "margin" and margin else metric
+        claim.segment = member
+        claim.window = "ttm" if (row.ttm and not (claim.period and claim.period.is_year)) else ""
+        if role == "ratio":  # "Net Sales Mix" for a segment, "Percent of Net Sales" for a cost
+            role = "share" if member else "margin"
+            margin = margin if margin is not None else metric
+        if role in ("yoy", "qoq", "share"):
+            claim.measure = role
+            if role == "share":
+                claim.share_of = "revenue"
+        elif role == "margin":
+            claim.measure = "margin"
+            claim.metric = margin or ("operating_income" if metric in (None, "revenue") else metric)
+        elif role == "guidance":
+            claim.measure = "guidance"
+        elif role == "implied":
+            claim.measure, claim.bound = "guidance", "implied"
+            if column.readings:
+                claim.period = column.readings[0]
+        if claim.kind == "percent" and claim.measure == "level":
+            claim.reason = "unclear_measure"
+        if claim.metric is None and not claim.reason:
+            claim.reason = "unclear"  # the row label names no metric caibao knows
+        if claim.period is None and not claim.reason:
+            claim.reason = "no_period"
+
+
+def resolve_tables(original: str, folded: str, vocab: Vocabulary, context: Context):
+    return TableReader(original, folded, vocab, context).read()
+
+
+# -- HTML tables as grids (financial statements and MD&A tables) -------------------------------
+
+_CURRENCY_CELL = re.compile(r"^(?:us)?\$$|^€$|^£$")
+_AFTER_CELL = re.compile(r"^(?:%|\)|%\)|\)%|pts?|bps)$")
+_YEARISH = re.compile(r"^(?:19|20)\d{2}$")
+_FOOTNOTE = re.compile(r"\(\s*\d{1,2}\s*\)|\*+|†|‡")
+_CHANGE_HEAD = re.compile(r"change|vs\.?|versus|increase|decrease|variance|变动|增减|增长率")
+_LEFTOVER = re.compile(r"[a-z]+|[\u4e00-\u9fff]")
+_LEFTOVER_OK = frozenset("and of the in from for to net total a an by on".split())
+# Words a column head may hold besides periods and measures.
+_HEAD_WORDS = _LEFTOVER_OK | frozenset(
+    "change changes percent percentage percentages pct increase decrease increases decreases ended ending as "
+    "reported "
+    "months month year years quarter quarters thousands millions billions except per share data amounts "
+    "dollars unaudited actual fiscal period periods vs versus compared q ytd h fy 变动 增减".split()
+)
+
+
+@dataclass
+class LogicalCell:
+    start: int
+    end: int
+    column: int
+    text: str  # folded, as shown
+    span: int = 1
+    currency: bool = False
+    percent: bool = False
+
+
+class GridReader(TableReader):
+    """HTML tables: header rows read column by column over their spans, "$" and "%" cells taken
+    with the figure beside them, group rows ("Net Sales:", "Year-over-year Percentage Growth:")
+    giving the metric or measure of the rows under them."""
+
+    def read_grids(self, grids: list, span: tuple[int, int] | None = None) -> list[Claim]:
+        claims: list[Claim] = []
+        for grid in grids:
+            if span is not None and not (span[0] <= grid.start < span[1]):
+                continue
+            claims.extend(self._grid(grid))
+        return claims
+
+    def _logical(self, row: list) -> list[LogicalCell]:
+        cells: list[LogicalCell] = []
+        pending_currency = False
+        for cell in row:
+            text = self.folded[cell.start : cell.end].strip()
+            if not text:
+                continue
+            if _CURRENCY_CELL.match(text):
+                pending_currency = True
+                continue
+            if _AFTER_CELL.match(text) and cells:
+                cells[-1].percent = cells[-1].percent or "%" in text
+                continue
+            cells.append(LogicalCell(cell.start, cell.end, cell.column, text, cell.span, currency=pending_currency))
+            pending_currency = False
+        return cells
+
+    def _numeric(self, cell: LogicalCell) -> bool:
+        digits = re.sub(r"[\s,.$()%\-–—]", "", cell.text)
+        return bool(digits) and digits.isdigit() and not _YEARISH.match(cell.text.strip("() "))
+
+    def _grid(self, grid) -> list[Claim]:
+        rows = [self._logical(r) for r in grid.rows]
+        rows = [r for r in rows if r]
+        first_data = next(
+            (i for i, r in enumerate(rows) if not self._numeric(r[0]) and any(self._numeric(c) for c in r[1:])), None
+        )
+        if first_data is None:
+            return []
+        header_rows = rows[:first_data]
+        heads: dict[int, list[str]] = {}
+        for row in header_rows:
+            for cell in row:
+                for column in range(cell.column, cell.column + cell.span):
+                    heads.setdefault(column, []).append(cell.text)
+        before = self.folded[max(0, grid.start - 300) : grid.start]
+        header_text = " ".join(c.text for r in header_rows for c in r)
+        power = _unit_power(header_text) or _unit_power(before) or 0
+        first_period = next(
+            (h for c in sorted(heads) if (h := self.head_text(" ".join(heads[c]))).readings), None
+        )
+        claims: list[Claim] = []
+        group = Head()
+        above = Head()  # the data row above: "As a percentage of revenues" is that row's ratio
+        for row in rows[first_data:]:
+            label_cell = row[0] if not self._numeric(row[0]) else None
+            values = [c for c in row[1:] if self._numeric(c)] if label_cell else [c for c in row if self._numeric(c)]
+            label = self.label_head(label_cell) if label_cell else Head()
+            if not values:
+                if label_cell is not None:
+                    group = label
+                continue
+            if label.role == "ratio" and not (label.metric or label.member or label.margin):
+                label = replace(above, role="ratio", readings=[], unknown=False)
+            else:
+                above = label
+            sentence = self.original[row[0].start : row[-1].end]
+            for cell in values:
+                column = self.head_text(" ".join(heads.get(cell.column, [])))
+                if _CHANGE_HEAD.search(" ".join(heads.get(cell.column, []))) and not column.role:
+                    column.role = "change"
+                    if not column.readings and first_period is not None:
+                        column.readings = list(first_period.readings)
+                for mention in find_mentions(self.folded, cell.start, cell.end, table=True):
+                    claim = Claim.of(self.original, mention, sentence, in_table=True, period_explicit=True)
+                    self._fill_grid(claim, label, column, group, power, cell)
                     claims.append(claim)
-    return claims, blocks
+        return claims
 
+    def head_text(self, text: str) -> Head:
+        """A column head from the header cells over the column, read as one phrase."""
+        folded = fold(_FOOTNOTE.sub(" ", text))
+        head = self.head(Cell(0, len(folded), folded), folded)
+        words = self._leftover(folded, _HEAD_WORDS)
+        if words:
+            head.unknown = True  # "FX impact", "Constant currency": not the filed figure
+        return head
 
-def _apply_column(
-    claim: Claim, role: str, power: int, metric: str | None, annual: re.Match[str] | None, slash_year: int | None
-) -> None:
-    if claim.kind == "number":
-        if metric and metric.startswith("eps"):
-            claim.kind = "money"
-        elif role in ("yoy", "qoq", "margin", "share"):
+    def label_head(self, cell: LogicalCell) -> Head:
+        text = _FOOTNOTE.sub(" ", self.folded[cell.start : cell.end]).strip(" :")
+        head = self.head(Cell(0, len(text), text), text)
+        if _row_labels().get(_label_key(text)) is None and self._leftover(text, _LEFTOVER_OK):
+            head.unknown = True  # "Hedging gains", "Deferred revenue": a row caibao cannot name
+        return head
+
+    def _leftover(self, text: str, allowed: frozenset[str]) -> list[str]:
+        """The words of a label no token of the vocabulary accounts for."""
+        rest = text
+        for t in sorted(tokenize(text, self.vocab), key=lambda t: -t.start):
+            rest = rest[: t.start] + " " + rest[t.end :]
+        return [w for w in _LEFTOVER.findall(rest) if w not in allowed]
+
+    def _fill_grid(self, claim: Claim, row: Head, column: Head, group: Head, power: int, cell: LogicalCell) -> None:
+        role = column.role or group.role or row.role
+        if role == "change":
+            role = "change_pct" if cell.percent or group.role in ("yoy", "ex_fx") else "change_amount"
+        merged = Head(
+            metric=row.metric or group.metric or column.metric,
+            margin=row.margin if row.margin is not None else group.margin,
+            member=row.member or group.member or column.member,
+            readings=column.readings or row.readings,
+            role={"change_pct": "yoy", "change_amount": ""}.get(role, role),
+            ttm=row.ttm or column.ttm,
+        )
+        if claim.kind == "number" and (cell.percent or merged.role in ("yoy", "qoq", "share", "margin", "ex_fx")):
             claim.kind = "percent"
-        else:
-            claim.kind, claim.power = "money", power
-            claim.stated, claim.step = claim.stated.scaleb(power), claim.step.scaleb(power)
-            if claim.stated_high is not None:
-                claim.stated_high = claim.stated_high.scaleb(power)
-    if role in ("yoy", "qoq", "margin", "share"):
-        claim.measure = role
-        if role == "share":
-            claim.share_of = "revenue"
-    elif role == "guidance":
-        claim.measure = "guidance"
-    if annual and claim.period is not None:
-        year = int(annual.group(1)) if annual.group(1) else claim.period.year
-        if role == "guidance":
-            claim.period = FiscalLabel(year)
-        else:
-            claim.period = FiscalLabel(slash_year or claim.period.year)
-    if metric is None:
-        claim.reason = "unclear"  # the row label names no metric caibao knows
+        self._fill(claim, merged, Head(), "", power)
+        if role == "change_amount" and claim.kind == "money":
+            claim.measure, claim.alt_measures = "change", ["yoy"]
+        if role == "ex_fx":
+            claim.measure = "ex_fx"
+        if (row.unknown or column.unknown) and not claim.reason:
+            claim.reason, claim.reason_args = "unclear", {}
+

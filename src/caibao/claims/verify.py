@@ -1,8 +1,16 @@
-"""Verify a resolved claim against the facts, and when it is wrong, say the likeliest reason."""
+"""Verify a resolved claim against the facts, and when it is wrong, say the likeliest reason.
+
+A claim is judged under each reading the text allows (its period, and where the text leaves it
+open, other periods and bases: a calendar quarter, "去年" in an annual story, a change on the
+year or on the quarter). It is supported when the filed figure matches under one of them,
+contradicted only when every reading has a filed figure and none matches, and unverifiable when
+no reading has one, with the reason.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from caibao.analysis import measures, records
@@ -10,20 +18,34 @@ from caibao.analysis.measures import Figure
 from caibao.analysis.rounding import round_half_up
 from caibao.claims.explain import Explainer
 from caibao.claims.model import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Claim
+from caibao.facts.catalogue import catalogue
 from caibao.facts.index import FactIndex
 from caibao.facts.periods import FiscalLabel
 
 HUNDRED = Decimal(100)
 INFINITY = Decimal("Infinity")
-_SEGMENT_METRIC = {
-    "revenue": "segment_revenue",
-    "operating_income": "segment_operating_income",
-    "total_operating_expenses": "segment_operating_expenses",
-}
-_REVENUE_METRICS = ("revenue", "segment_revenue", "line_revenue")
-
+# A metric's version for one member, by the kind of member: the store's metric per family.
+_FAMILIES = {
+    "segment": {"revenue": "segment_revenue", "operating_income": "segment_operating_income",
+                "total_operating_expenses": "segment_operating_expenses", "cost_of_sales": "segment_cost_of_sales",
+                "gross_profit": "segment_gross_profit"},
+    "line": {"revenue": "line_revenue", "cost_of_sales": "line_cost_of_sales", "gross_profit": "line_gross_profit"},
+    "region": {"revenue": "region_revenue", "paid_memberships": "region_paid_memberships"},
+}  # fmt: skip
+_REVENUE_METRICS = ("revenue", "segment_revenue", "line_revenue", "region_revenue")
+_WHOLE_OF = {metric: family["revenue"] for family in _FAMILIES.values() for metric in family.values()}
+_ANCHORS = ("revenue", "cost_of_sales", "paid_memberships")  # metrics whose members decide the family
 
 Reason = tuple[str, dict]  # a key of explain.toml's [why] and the values it names
+
+
+def _families(index: FactIndex, member: str) -> list[str]:
+    """The kinds of member `member` is for this filer, segment first."""
+    found = []
+    for name, family in _FAMILIES.items():
+        if any(member in index.members(m) for m in family.values()):
+            found.append(name)
+    return found
 
 
 def store_metric(claim: Claim, index: FactIndex) -> tuple[str | None, str]:
@@ -32,31 +54,30 @@ def store_metric(claim: Claim, index: FactIndex) -> tuple[str | None, str]:
     return metric, member
 
 
-def resolve(claim: Claim, index: FactIndex) -> tuple[str | None, str, Reason | None]:
+def resolve(claim: Claim, index: FactIndex, metric: str | None = None, member: str | None = None):
     """(store metric, member, None) for a claim, or (None, "", why there is none)."""
-    metric, member = claim.metric, claim.segment
+    metric = metric if metric is not None else claim.metric
+    member = member if member is not None else claim.segment
     if metric is None:
         return None, "", ("unclear", {})
-    if metric == "line_revenue":
-        if member not in index.members("line_revenue"):
-            return None, "", ("no_line", {"member": member})
-        return metric, member, None
-    if member:
-        if member in index.members("line_revenue") and member not in index.members("segment_revenue"):
-            if metric == "revenue":
-                return "line_revenue", member, None
-            return None, "", ("not_filed", {"metric": metric, "member": member})
-        segment_metric = _SEGMENT_METRIC.get(metric)
-        if segment_metric is None:
-            return None, "", ("not_by_segment", {"metric": metric})
-        if member not in index.members(segment_metric):
-            return None, "", ("no_segment", {"member": member})
-        return segment_metric, member, None
-    return metric, "", None
+    if not member:
+        return metric, "", None
+    families = _families(index, member)
+    if not families:
+        return None, "", ("no_member", {"member": member})
+    for family in families:
+        key = _FAMILIES[family].get(metric)
+        if key is None:
+            continue
+        derived = key in ("segment_gross_profit", "line_gross_profit")
+        if member in index.members(key) or derived:
+            return key, member, None
+    return None, "", ("not_filed", {"metric": metric, "member": member})
 
 
 def interval(claim: Claim) -> tuple[Decimal, Decimal]:
-    """What the stated figure covers: its stated precision, widened or bounded by its qualifier."""
+    """What the stated figure covers: its stated precision, widened or bounded by its qualifier.
+    Bounds of a negative figure ("年减逾5成", "declined nearly 15%") apply to its size."""
     step = claim.step
     if claim.kind == "money" and claim.places == 0 and claim.qualifier == "eq" and claim.stated % (step * 10) == 0:
         step *= 10  # "1,420 亿" may be rounded to tens: a trailing zero is not a stated digit
@@ -66,17 +87,53 @@ def interval(claim: Claim) -> tuple[Decimal, Decimal]:
         return low - half, high + half
     if claim.qualifier == "approx":
         return low - step, high + step
+    negative = high < 0
     if claim.qualifier == "at_least":
-        return low, INFINITY
+        return (-INFINITY, high) if negative else (low, INFINITY)
     if claim.qualifier == "at_most":
-        return -INFINITY, high
+        return (low, INFINITY) if negative else (-INFINITY, high)
     if claim.qualifier == "near_below":
+        if negative:
+            return low - half, high * Decimal("0.9")
         return low * Decimal("0.9") if low > 0 else low * Decimal("1.1"), high + half
     return low - half, high + half
 
 
 def _within(value: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
-    return bounds[0] <= value < bounds[1] if bounds[1] != INFINITY else value >= bounds[0]
+    if bounds[1] == INFINITY:
+        return value >= bounds[0]
+    if bounds[0] == -INFINITY:
+        return value <= bounds[1]
+    return bounds[0] <= value < bounds[1]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One reading of a claim: the period, measure and base it is judged under."""
+
+    label: FiscalLabel
+    measure: str
+    base: FiscalLabel | None = None
+
+
+def variants(claim: Claim) -> Iterator[Variant]:
+    """The claim's readings, its own first."""
+    if claim.period is None:
+        return
+    measures_ = [claim.measure]
+    if claim.measure in ("change", "pp"):
+        measures_ = [f"{claim.measure}_{m}" for m in (claim.alt_measures or ["yoy"])]
+    for label in [claim.period, *claim.readings]:
+        for measure in measures_:
+            yield Variant(label, measure, claim.base)
+
+
+def _base_of(variant: Variant, kind: str) -> FiscalLabel | None:
+    if variant.base is not None:
+        return variant.base
+    if kind == "qoq":
+        return variant.label.previous() if variant.label.is_quarter else None
+    return variant.label.year_ago()
 
 
 def compute(
@@ -86,39 +143,50 @@ def compute(
     metric: str | None = None,
     member: str | None = None,
     measure: str | None = None,
+    base: FiscalLabel | None = None,
+    whole_member: str | None = None,
 ) -> Figure | None:
-    """The filed value of the claim's measure (or of a variant of it, for finding causes)."""
+    """The filed value of the claim's measure (or of a variant of it, for readings and causes)."""
     label = label or claim.period
-    measure = measure or claim.measure
-    if metric is None:
-        metric, member_or_reason = store_metric(claim, index)
-        if metric is None:
-            return None
-        member = member_or_reason
-    member = member or ""
-    if label is None:
+    measure = measure or (next(variants(claim)).measure if claim.period else claim.measure)
+    key, member_name, _ = resolve(claim, index, metric, member)
+    if key is None or label is None:
         return None
+    window = claim.window
+    variant = Variant(label, measure, base if base is not None else claim.base)
+
+    def at(when: FiscalLabel | None, what: str = key, who: str = member_name) -> Figure | None:
+        return measures.amount(index, what, when, who, window) if when is not None else None
+
+    def margin(when: FiscalLabel | None) -> Figure | None:
+        if when is None:
+            return None
+        whole = _WHOLE_OF.get(key, "revenue") if member_name else "revenue"
+        return measures.quotient(at(when), at(when, whole, member_name if whole_member is None else whole_member))
+
     if measure == "level":
-        figure = measures.level(index, metric, label, member)
-        if figure and figure.unit == "percent" and claim.kind == "money":
+        figure = at(label)
+        unit = catalogue().metrics[key].unit if key in catalogue().metrics else "USD"
+        if figure is not None and (figure.unit == "percent" or unit == "percent") and claim.kind == "money":
             return None
         return figure
-    if measure == "yoy":
-        return measures.yoy(index, metric, label, member)
-    if measure == "qoq":
-        return measures.qoq(index, metric, label, member)
-    if measure == "incremental":
-        return measures.incremental(index, metric, label, member)
-    if measure == "run_rate":
-        return measures.run_rate(index, metric, label, member)
-    if measure == "ttm":
-        return measures.ttm(index, metric, label, member)
+    if measure in ("yoy", "qoq"):
+        if measure == "qoq" and not label.is_quarter:
+            return None
+        return measures.growth(at(label), at(_base_of(variant, measure)))
+    if measure.startswith("change_"):
+        return measures.difference(at(label), at(_base_of(variant, measure[len("change_") :])))
     if measure == "margin":
-        whole = "segment_revenue" if metric.startswith("segment_") else "revenue"
-        return measures.ratio(index, metric, whole, label, member)
+        return margin(label)
+    if measure.startswith("pp_"):
+        return measures.difference(margin(label), margin(_base_of(variant, measure[len("pp_") :])))
     if measure == "share":
-        whole = claim.share_of or claim.metric or ""
-        return measures.ratio(index, metric, whole, label, member, whole_member="")
+        whole = claim.share_of or "revenue"
+        return measures.quotient(at(label), at(label, whole, ""))
+    if measure == "run_rate":
+        return measures.run_rate(index, key, label, member_name)
+    if measure == "ttm":
+        return measures.ttm(index, key, label, member_name)
     return None
 
 
@@ -128,8 +196,11 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
     if claim.reason:
         claim.verdict, claim.explanation = UNVERIFIABLE, say("why", claim.reason, **claim.reason_args)
         return
-    if claim.kind in ("count", "multiple", "number") and claim.measure not in ("streak",):
-        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "count")
+    if claim.kind in ("count", "multiple", "number", "foreign") and claim.measure not in ("streak",) and not (
+        claim.kind == "count" and claim.metric and catalogue().metrics.get(claim.metric, None) is not None
+        and catalogue().metrics[claim.metric].kind == "count"
+    ):  # fmt: skip
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "currency" if claim.kind == "foreign" else "count")
         return
     if claim.measure in ("ex_fx", "non_gaap", "guidance", "first_above", "streak"):
         _special(claim, index, say)
@@ -139,19 +210,32 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
         assert why is not None
         claim.verdict, claim.explanation = UNVERIFIABLE, say("why", why[0], **why[1])
         return
-    figure = compute(claim, index)
-    if figure is not None and (figure.unit == "percent") != (claim.kind in ("percent", "points")):
-        claim.verdict = UNVERIFIABLE
-        claim.explanation = say("why", "unclear_kind", kind=claim.kind, what=describe(claim, index, say, measure=False))
-        return
-    if figure is None or figure.value is None:
+    judged: list[tuple[Variant, Figure]] = []
+    for variant in variants(claim):
+        figure = compute(claim, index, variant.label, measure=variant.measure, base=variant.base)
+        if figure is None or figure.value is None:
+            continue
+        if (figure.unit == "percent") != (claim.kind in ("percent", "points")):
+            claim.verdict = UNVERIFIABLE
+            claim.explanation = say("why", "unclear_kind", kind=claim.kind, what=describe(claim, index, say, measure=False))
+            return
+        judged.append((variant, figure))
+        if _within(figure.value, interval(claim)):
+            _judge(claim, figure, index, say, variant)
+            return
+    if not judged:
         claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_fact", what=describe(claim, index, say))
         return
-    _judge(claim, figure, index, say)
+    variant, figure = judged[0]
+    _judge(claim, figure, index, say, variant)
 
 
-def _judge(claim: Claim, figure: Figure, index: FactIndex, say: Explainer) -> None:
+def _judge(claim: Claim, figure: Figure, index: FactIndex, say: Explainer, variant: Variant | None = None) -> None:
     assert figure.value is not None
+    if variant is not None:
+        claim.period = variant.label
+        if variant.measure.startswith(("change_", "pp_")):
+            claim.alt_measures = [variant.measure.split("_", 1)[1]]
     claim.actual, claim.sources = figure.value, list(figure.sources)
     bounds = interval(claim)
     claim.stated_low = bounds[0] if bounds[0] != -INFINITY else None
@@ -251,26 +335,51 @@ def _history(index: FactIndex, metric: str, label: FiscalLabel, member: str):
 
 
 def _guidance(claim: Claim, index: FactIndex, say: Explainer) -> None:
+    """A figure said as guidance: judged only against guidance the store holds for that period."""
     metric = claim.metric
     label = claim.period
     what = say.metric(metric) if metric else "?"
-    if metric not in ("revenue", "operating_income") or claim.segment or label is None or claim.kind != "money":
+    kinds = ("money", "percent") if claim.bound == "implied" else ("money",)
+    if metric not in ("revenue", "operating_income") or claim.segment or label is None or claim.kind not in kinds:
         claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_guidance", what=what)
         return
-    target = label if label.is_quarter and index.get(f"guidance_{metric}_low", label) else None
-    if target is None:
+    low, high = index.get(f"guidance_{metric}_low", label), index.get(f"guidance_{metric}_high", label)
+    if low is None or high is None:
         claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_guidance", what=f"{label} {what}")
         return
-    low, high = index.get(f"guidance_{metric}_low", target), index.get(f"guidance_{metric}_high", target)
-    assert low is not None and high is not None
     bounds = interval(claim)
+    if claim.bound == "implied":
+        actual = index.get(metric, label.year_ago())
+        if actual is None or claim.kind != "percent":
+            claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_guidance", what=f"{label} {what}")
+            return
+        ends = [measures.growth(Figure.of(f), Figure.of(actual)) for f in (low, high)]
+        values = [e.value for e in ends if e is not None and e.value is not None]
+        if len(values) != 2:
+            claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_guidance", what=f"{label} {what}")
+            return
+        claim.actual, claim.sources = values[0], [low.id, high.id, actual.id]
+        ok = _ends_match(claim, values[0], values[1], bounds)
+        claim.verdict = SUPPORTED if ok else CONTRADICTED
+        claim.explanation = say("say", "guided_growth", low=say.pct(values[0]), high=say.pct(values[1]))
+        return
     claim.actual, claim.sources = low.value, [low.id, high.id]
-    ends_match = _within(low.value, (bounds[0], bounds[0] + claim.step)) and _within(
-        high.value, (bounds[1] - claim.step, bounds[1])
-    )
-    inside = low.value <= claim.stated <= high.value
-    claim.verdict = SUPPORTED if (ends_match if claim.qualifier == "range" else inside) else CONTRADICTED
+    if claim.bound in ("high", "low"):
+        end = high if claim.bound == "high" else low
+        claim.actual = end.value
+        ok = _within(end.value, bounds)
+    elif claim.qualifier == "range":
+        ok = _ends_match(claim, low.value, high.value, bounds)
+    else:
+        ok = low.value <= claim.stated <= high.value
+    claim.verdict = SUPPORTED if ok else CONTRADICTED
     claim.explanation = say("say", "guided", low=say.show(low.value, claim), high=say.show(high.value, claim))
+
+
+def _ends_match(claim: Claim, low: Decimal, high: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
+    if claim.qualifier != "range":
+        return low <= claim.stated <= high
+    return _within(low, (bounds[0], bounds[0] + claim.step)) and _within(high, (bounds[1] - claim.step, bounds[1]))
 
 
 def _fx_explains(claim: Claim, index: FactIndex, say: Explainer) -> str:
@@ -302,8 +411,10 @@ def likely_cause(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]
         return "", ""
     if claim.qualifier in ("at_least", "at_most", "near_below"):
         return "", ""  # a bound that fails says too little to point at another figure
+    measure = next(variants(claim)).measure
 
     def hit(**variant) -> Figure | None:
+        variant.setdefault("measure", measure)
         figure = compute(claim, index, **variant)
         return figure if figure and figure.value is not None and _within(figure.value, bounds) else None
 
@@ -314,15 +425,24 @@ def likely_cause(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]
     for other in others:
         key = "cause_year_ago" if other == label.year_ago() else "cause_prior"
         candidates.append(("other period", lambda o=other: hit(label=o), key, {"when": other}))
+    if claim.measure == "margin":
+        for kind in ("gross_profit", "operating_income", "net_income"):
+            if kind != claim.metric:
+                candidates.append(("wrong margin", lambda k=kind: hit(metric=k), "cause_margin_kind",
+                                   {"kind": say.metric(kind)}))  # fmt: skip
+        if member:
+            candidates.append(("margin on the wrong base", lambda: hit(whole_member=""), "cause_margin_base", {}))
     if member:
         base = claim.metric or ""
         if claim.measure != "share":
             candidates.append(("wrong segment", lambda: hit(metric=base, member=""), "cause_company", {}))
-        family = metric
-        for other_member in index.members(family):
-            if other_member != member:
-                candidates.append(("wrong segment", lambda m=other_member: hit(member=m, metric=family),
-                                   "cause_member", {"member": say.member(other_member)}))  # fmt: skip
+        for family in _FAMILIES.values():
+            if base not in family:
+                continue
+            for other_member in index.members(family[base]):
+                if other_member != member:
+                    candidates.append(("wrong segment", lambda m=other_member: hit(member=m), "cause_member",
+                                       {"member": say.member(other_member)}))  # fmt: skip
     if claim.measure in ("yoy", "qoq"):
         flip = "qoq" if claim.measure == "yoy" else "yoy"
         candidates.append(
@@ -340,7 +460,7 @@ def likely_cause(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]
         typo = _one_digit(claim, say)
         if typo:
             return "one-digit typo", typo
-    if claim.measure in ("yoy", "qoq", "margin", "share"):
+    if claim.measure in ("yoy", "qoq", "margin", "share", "pp"):
         return "miscalculated", say("say", "cause_calc", stated=say.pct(claim.stated))
     return "", ""
 
@@ -369,13 +489,21 @@ def _one_digit(claim: Claim, say: Explainer) -> str:
 
 # -- display ------------------------------------------------------------------------------------
 
+_SHOWN_MEASURES = ("yoy", "qoq", "margin", "change", "pp", "run_rate", "ttm")
+
 
 def describe(claim: Claim, index: FactIndex, say: Explainer, measure: bool = True) -> str:
     """What the figure was taken to be: "AWS 營業利益 年增率 2025Q4" / "AWS operating income YoY growth 2025Q4"."""
     metric, member = store_metric(claim, index)
     words = [say.member(member or claim.segment), say.metric(metric or claim.metric)]
-    if measure and claim.measure in ("yoy", "qoq", "margin", "incremental", "run_rate", "ttm"):
-        words.append(say("measure", claim.measure))
+    if claim.window == "ttm" and claim.measure != "ttm":
+        words.append(say("measure", "ttm"))
+    if measure and claim.measure in _SHOWN_MEASURES:
+        if claim.measure in ("change", "pp"):
+            base = (claim.alt_measures or ["yoy"])[0]
+            words.append(say("measure", f"{claim.measure}_{base}"))
+        else:
+            words.append(say("measure", claim.measure))
     elif measure and claim.measure == "share":
         words.append(say("measure", "share", whole=say.metric(claim.share_of or claim.metric)))
     words.append(str(claim.period) if claim.period else "")
@@ -384,7 +512,7 @@ def describe(claim: Claim, index: FactIndex, say: Explainer, measure: bool = Tru
 
 def _inputs(claim: Claim, figure: Figure, index: FactIndex, say: Explainer) -> str:
     """The filed figures a computed value came from: "(1,040 vs 1,315 million, 2025Q4 vs 2024Q4)"."""
-    if claim.measure not in ("yoy", "qoq", "margin", "share", "incremental") or len(figure.sources) != 2:
+    if claim.measure not in ("yoy", "qoq", "margin", "share", "change") or len(figure.sources) != 2:
         return ""
     facts = [index.by_id(s) for s in figure.sources]
     if not all(facts):

@@ -1,0 +1,749 @@
+"""Resolve the figures of running text: what each one is about (company, metric, member, period,
+measure), from the tokens of its sentence (claims/tokens.py), or left unknown with the reason.
+
+The reading goes clause by clause, left to right, once:
+- A figure's subject is the noun phrase of its own clause before it (in English the first metric
+  of the phrase is its head, so "cost of automotive sales revenue" is a cost; in Chinese the last,
+  "汽车销售成本"). A phrase with a metric but no member takes the member from the sentence so far
+  ("能源业务收入30亿美元,毛利润7亿美元", "the unit's cost of revenues"), unless it says the
+  company's ("the company's operating margin", "总营收"). A figure with no subject words takes the
+  subject of the figure before it ("营收X,同比增长Y%"). A clause without a figure that opens with
+  a name hands it on ("Google Services, home to ..., posted ..."); a clause giving a cause or an
+  aside ("受惠廣告需求強勁", "driven by ...", ", the unit behind ...,") hands on nothing.
+- Its measure comes from the words next to it: a verb of change before an amount makes it a change,
+  before a percentage a growth rate; "to" makes a level; "from" the level compared with; "of total"
+  or "占" a share; a margin word a margin; points a change in a margin; "per diluted share" EPS.
+- Its period is an expression in its own clause, else the one its subject came with, else one
+  framing the sentence ("2024財年,..."), else the article's reported period. An expression after
+  "compared with" / "较" is the base of a comparison, never the period.
+Nothing carries from one sentence to the next but the article's reported period. A slot the text
+does not fill stays empty, and the figure is unverifiable with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from caibao.claims.context import Context
+from caibao.claims.model import Claim
+from caibao.claims.normalize import fold
+from caibao.claims.tokens import Sentence, Token
+from caibao.claims.vocab import Vocabulary
+from caibao.claims.vocab import base as base_data
+from caibao.facts.catalogue import catalogue
+from caibao.facts.periods import FiscalLabel
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORD_BEFORE = re.compile(r"([A-Za-z0-9][\w&'’.\-]*)[\s’']*$")
+# Words that may stand right before a metric without changing what it measures ("total revenue",
+# "quarterly sales"); a capitalised word, a code or a compound there names something caibao does
+# not know ("H20 sales", "Blackwell revenue", "data-center revenue").
+_PLAIN = frozenset(
+    """the a an its our their his her this that these those total net gross overall consolidated reported record
+    quarterly annual yearly full year company firm group segment unit and or of in for from with on at by to as
+    while also both higher lower strong stronger weak weaker solid robust gaap adjusted combined aggregate
+    worldwide global organic comparable cumulative such said posted recorded generated had has have saw grew rose
+    fell increased decreased climbed jumped declined dropped which where when who whose about approximately
+    nearly around roughly some more less than over under above below up down new operating reached totaled was
+    were is are be been being brought contributed came reporting reports reported""".split()
+)  # fmt: skip
+_CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
+_APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
+_OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
+_PREFIX_NOISE = re.compile(r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I)
+_COUNT_METRICS = {key for key, m in catalogue().metrics.items() if m.kind == "count" and m.unit == "members"}
+_PER_SHARE = ("eps_diluted", "eps_basic")
+_CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
+
+
+@dataclass
+class Subject:
+    """What a figure is about, as far as the text says."""
+
+    metric: str | None = None
+    member: str = ""
+    margin: str | None = None  # a margin of this metric ("" = a margin the words do not name)
+    ratio: bool = False  # "as a percentage of revenue": the metric over revenue
+    whole: bool = False  # said to be the company's
+    part: str = ""  # a word naming part of the business, not one member
+    unknown: str = ""  # a word naming something caibao does not know ("H20")
+    members: list[str] = field(default_factory=list)  # every member named ("A and B ... respectively")
+    ttm: bool = False
+    loss: str = ""  # operating | net | any
+    veto: tuple[str, dict] | None = None  # another company, a topic no filing covers
+
+    company: bool = False  # the company itself is the subject ("and Netflix spent ...")
+
+    @property
+    def named(self) -> bool:
+        return bool(self.metric or self.margin is not None or self.member or self.part or self.unknown or self.ratio
+                    or self.company)  # fmt: skip
+
+
+@dataclass
+class Reading:
+    """A figure as read so far."""
+
+    claim: Claim
+    subject: Subject
+    role: str
+    inherited: bool
+    own_period: bool
+    period_from: str = "document"  # own | local | trailing | inherited | frame | document
+
+
+def _terms(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.kind == "term"]
+
+
+def _first_word(tokens: list[Token], cls: str, value: str | None = None) -> Token | None:
+    for t in tokens:
+        if t.kind == "term" and t.has(cls) and (value is None or t.get(cls) == value):
+            return t
+    return None
+
+
+def _metric_in(surface: str) -> str | None:
+    """The metric a share phrase names as its whole: "of total revenues" -> revenue."""
+    for metric, spec in base_data()["metrics"].items():
+        for word in (*spec.get("en", []), *spec.get("zh", [])):
+            if len(word) >= 2 and fold(word) in surface:
+                return metric
+    return None
+
+
+class Resolver:
+    """Reads the sentences of one article for one filer."""
+
+    def __init__(self, original: str, folded: str, context: Context, vocab: Vocabulary):
+        self.original = original
+        self.folded = folded
+        self.context = context
+        self.vocab = vocab
+        self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
+
+    # -- subjects ---------------------------------------------------------------------------
+
+    def subject_of(self, tokens: list[Token], en: bool, start: int, clause_initial: bool = False) -> Subject:
+        """The subject a run of tokens names; with `clause_initial`, only names opening the run
+        count (a clause without a figure hands on what it opens with, not what it mentions)."""
+        subject = Subject()
+        terms = _terms(tokens)
+        plain = [t for t in terms if not t.aside]
+        if clause_initial:
+            plain = [t for t in plain if self._opens(t, start, tokens)]
+        heads = [t for t in plain if t.has("metric") or t.has("margin")]
+        if heads:
+            head = heads[0] if en else heads[-1]
+            if head.has("margin"):
+                subject.margin = head.get("margin") or ""
+                if subject.margin == "":
+                    named = [t for t in plain if t.start < head.start and t.has("metric")]
+                    subject.margin = named[-1].get("metric") if named else ""
+            else:
+                subject.metric = head.get("metric")
+            subject.unknown = self._unknown_before(head, tokens, en, start)
+        subject.ratio = any(t.has("ratio") for t in plain)
+        members = [t for t in plain if t.has("member")] or [t for t in terms if t.aside and t.has("member")]
+        names = list(dict.fromkeys(t.get("member") or "" for t in members))
+        if names:
+            subject.member = names[0] if en else names[-1]
+            subject.members = names
+        parts = [t for t in plain if t.has("part")]
+        if parts and not subject.member:
+            subject.part = self.original[parts[-1].start : parts[-1].end]
+        if not subject.member and any(t.has("whole") or t.has("company") for t in plain):
+            subject.whole = True
+            subject.company = any(t.has("company") for t in plain) and not heads
+        subject.ttm = any(t.get("measure") == "ttm" for t in terms)
+        losses = [t for t in terms if t.has("loss")]
+        if losses:
+            subject.loss = losses[-1].get("loss") or "any"
+        if not subject.member and not subject.part and not subject.unknown:
+            subject.unknown = self._unknown_part(plain, en, start)
+        subject.veto = self._veto(terms)
+        return subject
+
+    def _opens(self, token: Token, start: int, tokens: list[Token] | None = None) -> bool:
+        """Does `token` open its clause: nothing before it but words pointing at a subject (the
+        company's, its, the unit's), a period, other names, and a particle or two?"""
+        prefix = self.folded[start : token.start]
+        for t in tokens or ():
+            if t.end > token.start:
+                break
+            if t.start >= start and (t.mark is not None or t.kind == "term" and _OPENERS & set(t.attrs)):
+                prefix = prefix.replace(self.folded[t.start : t.end], "", 1)
+        return len(_PREFIX_NOISE.sub("", prefix)) <= 2
+
+    def _unknown_before(self, head: Token, tokens: list[Token], en: bool, start: int) -> str:
+        """A word straight before the metric that names something caibao does not know."""
+        previous = max((t.end for t in tokens if t.end <= head.start), default=start)
+        previous = max(previous, start)
+        gap = self.original[previous : head.start]
+        if en:
+            m = _WORD_BEFORE.search(gap)
+            if not m:
+                return ""
+            word = m.group(1)
+            lower = word.lower().rstrip(".")
+            if lower in _PLAIN or (lower.endswith(("'s", "’s")) and lower[:-2] in _PLAIN):
+                return ""
+            at_start = self.original[previous : previous + m.start(1)].strip() == "" and self._sentence_start(previous)
+            if (word[0].isupper() and not at_start) or any(ch.isdigit() for ch in word) or "-" in word:
+                return word
+            return ""
+        m = _CJK_CODE.search(self.folded, previous, head.start)
+        if m and m.end() == head.start and m.start() < head.start:
+            return self.original[m.start() : m.end()]
+        return ""
+
+    def _sentence_start(self, position: int) -> bool:
+        before = self.original[max(0, position - 3) : position].strip()
+        return before == "" or before[-1:] in ".。!?\n:;,"
+
+    def _unknown_part(self, plain: list[Token], en: bool, start: int) -> str:
+        """ "the Compute segment", "游戏业务" with no known name before the part noun."""
+        for t in plain:
+            if not t.has("part_noun"):
+                continue
+            before = [u for u in plain if u.end <= t.start]
+            if before and before[-1].end >= t.start - 1 and (
+                before[-1].has("member") or before[-1].has("part") or before[-1].has("company")
+            ):
+                continue  # "北美部门", "the AWS segment"
+            gap_start = max(start, before[-1].end if before else start)
+            gap = self.original[gap_start : t.start]
+            if en:
+                m = _WORD_BEFORE.search(gap)
+                if m and m.group(1).lower() not in _PLAIN:
+                    return f"{m.group(1)} {self.original[t.start : t.end]}"
+            else:
+                core = gap.strip(" ,、的之在其")
+                if core and (_HAN.search(core[-1]) or core[-1].isalnum()):
+                    return core[-4:] + self.original[t.start : t.end]
+        return ""
+
+    def _veto(self, terms: list[Token]) -> tuple[str, dict] | None:
+        for t in reversed(terms):
+            if t.has("other_company"):
+                return "other_company", {"name": self.original[t.start : t.end]}
+            if t.has("off"):
+                return "off_record", {"word": self.original[t.start : t.end]}
+            if t.has("expect"):
+                return "expectation", {"word": self.original[t.start : t.end]}
+        return None
+
+    # -- a sentence -------------------------------------------------------------------------
+
+    def sentence(self, sentence: Sentence) -> list[Claim]:
+        en = not _HAN.search(self.original, sentence.start, sentence.end)
+        text = self.original[sentence.start : sentence.end].strip()
+        clauses: dict[int, list[Token]] = {}
+        for token in sentence.tokens:
+            clauses.setdefault(sentence.clause_of(token.start), []).append(token)
+        frame: list[FiscalLabel] | None = None
+        pending: Subject | None = None
+        current: Reading | None = None
+        guidance = False
+        aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
+        readings: list[Reading] = []
+        for index in sorted(clauses):
+            tokens = clauses[index]
+            start = sentence.clause_starts[index]
+            if self.folded[max(0, start - 1) : start] == ";":
+                guidance = False  # "...; above the guided top end of $213 billion; the first quarter above..."
+            cause = self._cause(tokens, start)
+            numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
+            if not numbers:
+                if aside or cause or (en and pending is not None and _APPOSITIVE.match(self.original[start : start + 20])):
+                    aside = True
+                    continue
+                for i, token in enumerate(tokens):
+                    if token.mark is not None and not self._after_base(tokens, i):
+                        frame = self._readings(token.mark, self._now(frame)) or frame
+                guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(tokens))
+                subject = self.subject_of(tokens, en, start, clause_initial=True)
+                if pending is not None and subject.company and not subject.veto:
+                    continue  # "Revenue in UCAN, Netflix's largest market, rose ...": an aside
+                if subject.named or subject.veto:
+                    pending = subject if pending is None else _merge(subject, pending, en)[0]
+                continue
+            aside = False
+            previous_end = start
+            for k, i in enumerate(numbers):
+                lead = [t for t in tokens[: i] if t.start >= previous_end]
+                nxt = numbers[k + 1] if k + 1 < len(numbers) else len(tokens)
+                right = tokens[i + 1 : nxt]
+                guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(lead))
+                reading = self.figure(tokens[i], lead, right, en, previous_end, pending, current, frame, guidance,
+                                      text)  # fmt: skip
+                readings.append(reading)
+                current, pending = reading, None
+                previous_end = tokens[i].end
+        self._respectively(sentence, readings)
+        spoken = [r.claim.period for r in readings if r.claim.period is not None and r.claim.period_explicit]
+        if spoken or frame:
+            self.last_period = spoken[-1] if spoken else frame[0] if frame else None
+        claims = [r.claim for r in readings]
+        claims += self._streaks(sentence, readings, text)
+        return claims
+
+    def _readings(self, mark, now: FiscalLabel | None) -> list[FiscalLabel]:
+        if mark.kind == "rel" and mark.rel == "same_period" and self.last_period is not None:
+            return [self.last_period]  # "同期": the period the sentence before spoke of
+        return self.context.readings(mark, now)
+
+    def _now(self, frame: list[FiscalLabel] | None) -> FiscalLabel | None:
+        return frame[0] if frame else self.context.period
+
+    def _cause(self, tokens: list[Token], start: int) -> bool:
+        first = next((t for t in tokens if t.kind == "term"), None)
+        return bool(first and first.has("cause") and self.original[start : first.start].strip() in ("", ",", "，"))
+
+    def _after_base(self, tokens: list[Token], i: int) -> bool:
+        """Is token i a period named as the base of a comparison ("较2022年", "compared to 2023")?"""
+        if i == 0:
+            return False
+        before = tokens[i - 1]
+        gap = self.folded[before.end : tokens[i].start].strip()
+        return before.kind == "term" and before.has("base") and gap in ("", "the")
+
+    # -- a figure ---------------------------------------------------------------------------
+
+    def figure(
+        self,
+        token: Token,
+        lead: list[Token],
+        right: list[Token],
+        en: bool,
+        lead_start: int,
+        pending: Subject | None,
+        current: Reading | None,
+        frame: list[FiscalLabel] | None,
+        guidance: bool,
+        sentence: str,
+    ) -> Reading:
+        mention = token.mention
+        assert mention is not None
+        claim = Claim.of(self.original, mention, sentence)
+        own = self.subject_of(lead, en, lead_start)
+        change_of = self._change_of(right)
+        if change_of is not None:  # "a $1,172 million increase in operating income"
+            tail = [t for t in right if t.start >= change_of.end]
+            own = self.subject_of(tail, en, change_of.end)
+            if not own.named:  # "a $40 million increase in personnel-related costs": not ours
+                own.unknown = self.original[change_of.end : (tail[0].start if tail else change_of.end + 30)].strip()
+                own.unknown = own.unknown[:40] or self.original[change_of.start : change_of.end]
+        elif not (own.metric or own.margin is not None):
+            after = self._metric_after(token, right)  # "60%的营业利润", "$156 million on property and equipment"
+            if after is not None:
+                own.metric = after.get("metric")
+                if after.has("margin"):
+                    own.margin = after.get("margin") or ""
+        right_veto = self._veto([t for t in _terms(right[:3]) if t.has("expect")])
+        earlier = current.subject if current else None
+        if pending is not None:
+            earlier = _merge(pending, earlier, en)[0] if earlier else pending
+        subject, inherited = _merge(own, earlier, en)
+        inherited = inherited and pending is None
+        subject.veto = subject.veto or right_veto
+        if not subject.loss:
+            subject.loss = next((t.get("loss") or "any" for t in _terms(right[:4]) if t.has("loss")), "")
+        role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
+        self._qualifier(claim, token, lead, right)
+        self._fill(claim, subject, role, lead, right, change_of)
+        if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
+            subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
+        own_period, source = self._period(claim, lead, right, inherited, current, frame)
+        reading = Reading(claim, subject, role, inherited, own_period, source)
+        if source == "trailing" and inherited and current is not None and current.period_from in (
+            "frame", "document"
+        ) and role == "level" and current.claim.measure in ("yoy", "qoq", "change"):  # "increased 11% to $638.0 billion in 2024": the period written last is both figures'
+            current.claim.period, current.claim.readings = claim.period, list(claim.readings)
+            current.claim.period_explicit = True
+        return reading
+
+    def _change_of(self, right: list[Token]) -> Token | None:
+        first = next((t for t in right if not (t.kind == "term" and t.has("qual"))), None)
+        if first is not None and first.kind == "term" and first.has("change_of"):
+            return first
+        return None
+
+    def _metric_after(self, token: Token, right: list[Token]) -> Token | None:
+        first = next((t for t in right if t.kind == "term"), None)
+        if first is None or not (first.has("metric") or first.has("margin")):
+            return None
+        return first if _CONNECTOR.match(self.folded[token.end : first.start]) else None
+
+    def _role(
+        self,
+        claim: Claim,
+        token: Token,
+        lead: list[Token],
+        right: list[Token],
+        subject: Subject,
+        previous: Reading | None,
+        guidance: bool,
+        change_of: Token | None,
+    ) -> str:
+        terms_lead, terms_right = _terms(lead), _terms(right)
+        near = [t for t in terms_lead if not (t.has("qual") and len(t.attrs) == 1)]
+        prev = near[-1] if near and self._adjacent(near[-1], token, terms_lead) else None
+        close_right = [t for t in terms_right if t.start - token.end <= 3 or t is (terms_right[0] if terms_right else None)]
+        measures = {t.get("measure") for t in (*terms_lead, *terms_right[:3]) if t.has("measure")}
+        if claim.kind == "money" and any(t.has("per_share") for t in terms_right[:2]):
+            return "eps"
+        if claim.kind in ("money", "percent") and (prev is not None and prev.has("first_above")):
+            return "first_above"
+        if "guide_high" in measures or "guide_low" in measures:
+            return "guide_high" if "guide_high" in measures else "guide_low"
+        if "implied" in measures:
+            return "implied"
+        if guidance or "guidance" in {t.get("measure") for t in close_right}:
+            return "guidance"
+        if "ex_fx" in measures and claim.kind == "percent":
+            return "ex_fx"
+        if "non_gaap" in measures:
+            return "non_gaap"
+        if claim.kind == "money" or (claim.kind == "count" and subject.metric in _COUNT_METRICS):
+            if "run_rate" in measures:
+                return "run_rate"
+            if change_of is not None:
+                return "change"
+            if prev is not None and (prev.has("dir") and not prev.has("to") or prev.get("measure") == "incremental"):
+                return "change"
+            if prev is not None and prev.has("base"):
+                return "base"
+            return "level"
+        if claim.kind == "percent":
+            share = self._share_before(terms_lead) or any(t.get("measure") == "share" for t in terms_right[:2])
+            if share:
+                return "share"
+            if subject.margin is not None or subject.ratio:
+                margin_at = max((t.end for t in terms_lead if t.has("margin") or t.has("ratio")), default=-1)
+                if any(t.has("dir") for t in terms_lead if t.start >= margin_at) and prev is not None and not prev.has("to"):
+                    return "unknown_margin_change"  # "operating margin rose 2%": relative or points?
+                if prev is not None and prev.has("base"):
+                    return "base_margin"
+                return "margin"
+            if measures & {"yoy", "qoq"} or any(t.has("dir") for t in (*terms_lead, *terms_right[:1])):
+                return "growth"
+            if previous is not None and previous.role in ("change", "growth"):
+                return "growth"  # "increased $66.6 billion, or 11%"; "16% and 14%"
+            return "unknown_percent"
+        if claim.kind == "points":
+            if subject.margin is not None or subject.ratio:
+                return "pp"
+            return "unknown_points"
+        return claim.kind  # count, multiple, foreign: unverifiable as such
+
+    def _share_before(self, terms: list[Token]) -> bool:
+        """A share word before the figure with nothing between but the whole it is a share of:
+        "占总营收的近75%", "贡献了公司超过60%", "accounted for about 76%"."""
+        for t in reversed(terms):
+            if t.get("measure") == "share":
+                return True
+            if not (t.has("whole") or t.has("company") or t.has("qual") or t.has("metric") or t.has("to")):
+                return False
+        return False
+
+    def _adjacent(self, word: Token, figure: Token, terms: list[Token]) -> bool:
+        """Is `word` next to the figure, but for qualifiers and a few particles ("占总营收逾61%")?"""
+        gap = self.folded[word.end : figure.start]
+        for t in terms:
+            if t.start >= word.end and t.end <= figure.start and t.has("qual"):
+                gap = gap.replace(self.folded[t.start : t.end], "", 1)
+        return gap.strip(" 了达到为至仅僅by") == ""
+
+    def _qualifier(self, claim: Claim, token: Token, lead: list[Token], right: list[Token]) -> None:
+        if claim.qualifier != "eq":
+            return
+        if claim.quote and token.mention and token.mention.unit_word == "digits":
+            claim.qualifier = "at_least"
+            return
+        quals = [t for t in _terms(lead) if t.has("qual")]
+        if quals and self.folded[quals[-1].end : token.start].strip(" 达到为至了仅僅") == "":
+            claim.qualifier = quals[-1].get("qual") or "eq"
+        after = next((t for t in _terms(right[:1]) if t.has("qual") and t.start - token.end <= 1), None)
+        if after is not None and after.get("qual") in ("at_least", "at_most", "approx"):
+            claim.qualifier = after.get("qual") or "eq"
+
+    def _fill(
+        self, claim: Claim, subject: Subject, role: str, lead: list[Token], right: list[Token], change_of: Token | None
+    ) -> None:
+        """The claim's metric, member and measure from the subject and the figure's role."""
+        metric = subject.margin if subject.margin is not None else subject.metric
+        named_metric = metric
+        if subject.loss and claim.kind == "money" and role in ("level", "base"):
+            if subject.loss == "net" or (metric == "net_income"):
+                metric = "net_income"
+            elif subject.loss == "operating" or subject.member or metric in (None, "revenue", "operating_income"):
+                metric = "operating_income" if metric != "net_income" else metric
+            if claim.stated > 0:
+                claim.stated = -claim.stated
+        if subject.member and not metric and role not in ("eps",):
+            metric = "revenue"  # "AWS grew 20%": a segment's growth, unqualified, is its sales growth
+        if metric == "profit":
+            # A segment's profit is its operating income; the company's "profit" could be either.
+            metric = "operating_income" if subject.member else None
+            if metric is None:
+                claim.reason, claim.reason_args = "which_profit", {}
+        claim.metric = metric or None
+        claim.segment = subject.member
+        claim.window = "ttm" if subject.ttm else ""
+        if role == "eps":
+            basic = any("basic" in self.folded[t.start : t.end] for t in _terms(right[:2]))
+            claim.metric, claim.segment = ("eps_basic" if basic else "eps_diluted"), ""
+            claim.measure = "level"
+        elif role in ("level", "base"):
+            claim.measure = "level"
+        elif role == "change":
+            claim.measure = "change"
+            down = change_of.get("change_of") == "down" if change_of else _down(lead)
+            if down:
+                _negate(claim)
+            measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
+            if "qoq" in measures:
+                claim.base = None
+                claim.alt_measures = ["qoq"]
+            elif "yoy" in measures:
+                claim.alt_measures = ["yoy"]
+            else:
+                first = "qoq" if "incremental" in measures else "yoy"
+                claim.alt_measures = [first, "qoq" if first == "yoy" else "yoy"]
+        elif role == "growth":
+            measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
+            claim.measure = "qoq" if "qoq" in measures and "yoy" not in measures else "yoy"
+            if _down(lead) or _down(right[:1]):
+                _negate(claim)
+        elif role in ("margin", "base_margin"):
+            claim.measure = "margin"
+            claim.metric = metric
+        elif role == "pp":
+            claim.measure = "pp"
+            measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
+            claim.alt_measures = ["qoq"] if "qoq" in measures else ["yoy"]
+            if _down(lead):
+                _negate(claim)
+        elif role == "share":
+            claim.measure = "share"
+            share = next((t for t in (*_terms(lead), *_terms(right[:2])) if t.get("measure") == "share"), None)
+            whole = _metric_in(self.folded[share.start : share.end]) if share else None
+            after = self._metric_after_share(share, right) if share else None
+            if after == "profit":
+                after = "operating_income" if subject.member else None
+            claim.share_of = whole or after or (subject.metric if subject.member else None) or "revenue"
+            if not named_metric and (whole or after):
+                claim.metric = claim.share_of  # "AWS贡献了公司超过60%的营业利润": AWS's operating income
+            if not subject.member and claim.share_of == (claim.metric or "revenue") and not subject.part:
+                claim.reason, claim.reason_args = "share_of_what", {}
+        elif role in ("guidance", "guide_high", "guide_low", "implied"):
+            claim.measure = "guidance"
+            claim.bound = {"guide_high": "high", "guide_low": "low", "implied": "implied"}.get(role, "")
+        elif role in ("run_rate", "ex_fx", "non_gaap", "first_above"):
+            claim.measure = role
+            if role == "first_above":
+                claim.qualifier = "at_least"
+        else:
+            claim.measure = "level"
+            claim.reason, claim.reason_args = _UNKNOWN_ROLE.get(role, ("count", {}))
+        if subject.veto:  # a topic no filing covers says more than what the figure measures
+            claim.reason, claim.reason_args = subject.veto
+        elif claim.reason:
+            return
+        elif subject.unknown:
+            claim.reason, claim.reason_args = "unknown_subject", {"word": subject.unknown}
+        elif subject.part:
+            claim.reason, claim.reason_args = "part", {"word": subject.part}
+        elif claim.metric is None and claim.kind in ("money", "percent", "points"):
+            claim.reason, claim.reason_args = "unclear", {}
+
+    def _metric_after_share(self, share: Token, right: list[Token]) -> str | None:
+        """ "AWS贡献了公司超过60%的营业利润": the whole is named after the figure."""
+        after = next((t for t in _terms(right[:3]) if t.has("metric") or t.has("margin")), None)
+        if after is not None and after.start >= share.end:
+            return after.get("metric")
+        return None
+
+    # -- periods ----------------------------------------------------------------------------
+
+    def _period(
+        self,
+        claim: Claim,
+        lead: list[Token],
+        right: list[Token],
+        inherited: bool,
+        current: Reading | None,
+        frame: list[FiscalLabel] | None,
+    ) -> tuple[bool, str]:
+        """Set the claim's period (and other readings, and a named base); (whether the text names it,
+        where it came from)."""
+        now = self._now(frame)
+        own = [i for i, t in enumerate(lead) if t.mark is not None and not self._after_base(lead, i)]
+        bases = [t for i, t in enumerate(lead) if t.mark is not None and self._after_base(lead, i)]
+        trailing = [i for i, t in enumerate(right) if t.mark is not None and not self._after_base(right, i)]
+        bases += [t for i, t in enumerate(right) if t.mark is not None and self._after_base(right, i)]
+        found: list[FiscalLabel] = []
+        explicit, source = False, "document"
+        level_after_level = current is not None and claim.measure == "level" and current.claim.measure == "level"
+        if own:
+            token = lead[own[-1]]
+            assert token.mark is not None
+            found, explicit = self._readings(token.mark, now), True
+            local = self.folded[token.end : token.end + 2].strip().startswith("的")
+            source = "local" if local else "own"
+        elif trailing:
+            mark = right[trailing[0]].mark
+            assert mark is not None
+            base_now = current.claim.period if current is not None and inherited else now
+            found, explicit, source = self._readings(mark, base_now), True, "trailing"
+        elif (
+            inherited and current is not None and current.claim.period is not None
+            and current.period_from != "local" and not level_after_level
+        ):  # fmt: skip
+            found = [current.claim.period, *current.claim.readings]
+            explicit, source = current.own_period, "inherited"
+        elif frame:
+            found, explicit, source = list(frame), True, "frame"
+        elif self.context.document:
+            found = list(self.context.document)
+        if found:
+            claim.period, claim.readings = found[0], found[1:]
+        claim.period_explicit = explicit
+        if bases and claim.period is not None:
+            mark = bases[0].mark
+            assert mark is not None
+            base = self.context.base_readings(mark, claim.period)
+            if claim.measure in ("level", "margin") and not own and not trailing:
+                # "高于一季度的0.12美元", "compared with Q3's $X": the figure is the base period's
+                claim.period, claim.readings = (base[0], base[1:]) if base else (None, [])
+            else:
+                claim.base = base[0] if base else None
+        if claim.period is None and not claim.reason:
+            claim.reason, claim.reason_args = "no_period", {}
+        return explicit, source
+
+    # -- sentence-wide frames ---------------------------------------------------------------
+
+    def _respectively(self, sentence: Sentence, readings: list[Reading]) -> None:
+        """ "for the three and six months ended June 30, 2025 increased 16% and 14% ..., respectively"."""
+        word = next((t for t in sentence.tokens if t.kind == "term" and t.has("respectively")), None)
+        if word is None or len(readings) < 2:
+            return
+        group = [r for r in readings if r.claim.start < word.start]
+        if len(group) < 2:
+            return
+        pairs = [t.mark for t in sentence.tokens if t.mark is not None and t.mark.groups.get("n2") or
+                 (t.mark is not None and t.mark.groups.get("y2"))]  # fmt: skip
+        tail = group[-2:] if len(group) >= 2 else group
+        if pairs:
+            mark = pairs[0]
+            labels = self.context.pair(mark)
+            figures = [r for r in group if r.claim.start > mark.end or r.claim.period in labels]
+            figures = figures[-len(labels) :] if len(figures) >= len(labels) else []
+            if labels and len(figures) == len(labels):
+                for reading, label in zip(figures, labels, strict=True):
+                    reading.claim.period, reading.claim.readings = label, []
+                return
+        members = next((r.subject.members for r in tail if len(r.subject.members) >= 2), None)
+        if members and len(members) >= len(tail):
+            for reading, member in zip(tail, members[-len(tail) :], strict=True):
+                reading.claim.segment = member
+            return
+        for reading in group:
+            if not reading.claim.reason:
+                reading.claim.reason, reading.claim.reason_args = "respectively", {}
+
+    def _streaks(self, sentence: Sentence, readings: list[Reading], text: str) -> list[Claim]:
+        """ "创13个季度以来新高", "the fastest growth in 13 quarters": a record of the subject's growth."""
+        found: list[Claim] = []
+        for pattern in self.vocab.streaks:
+            for m in pattern.finditer(self.folded, sentence.start, sentence.end):
+                before = [r for r in readings if r.claim.start < m.start()]
+                base = before[-1] if before else None
+                claim = Claim(
+                    quote=self.original[m.start() : m.end()],
+                    start=m.start(),
+                    end=m.end(),
+                    sentence=text,
+                    kind="count",
+                    stated=Decimal(m.group(1)),
+                    stated_low=None,
+                    stated_high=None,
+                    measure="streak",
+                )
+                if base is not None:
+                    claim.metric = base.claim.metric if base.claim.measure != "margin" else None
+                    claim.segment = base.claim.segment
+                    claim.period, claim.readings = base.claim.period, list(base.claim.readings)
+                    claim.period_explicit = base.claim.period_explicit
+                    if base.claim.reason:
+                        claim.reason, claim.reason_args = base.claim.reason, base.claim.reason_args
+                else:
+                    tokens = [t for t in sentence.tokens if t.end <= m.start()]
+                    subject = self.subject_of(tokens, False, sentence.start)
+                    claim.metric = subject.metric or ("revenue" if subject.member else None)
+                    claim.segment = subject.member
+                    claim.period = self.context.period
+                    if subject.veto:
+                        claim.reason, claim.reason_args = subject.veto
+                if claim.metric is None and not claim.reason:
+                    claim.reason = "unclear"
+                if not any(c.start <= claim.start < c.end for c in found):
+                    found.append(claim)
+        return found
+
+
+_UNKNOWN_ROLE = {
+    "unknown_percent": ("unclear_measure", {}),
+    "unknown_points": ("points_of_what", {}),
+    "unknown_margin_change": ("margin_change", {}),
+    "count": ("count", {}),
+    "multiple": ("count", {}),
+    "foreign": ("currency", {}),
+    "number": ("unclear", {}),
+}
+
+
+def _down(tokens: list[Token]) -> bool:
+    """Is the change said to be down ("下降", "fell", "decreased")?"""
+    for t in reversed(_terms(tokens)):
+        if t.has("dir"):
+            return t.get("dir") == "down"
+    return False
+
+
+def _negate(claim: Claim) -> None:
+    low, high = claim.stated, claim.stated_high
+    if high is not None:
+        claim.stated, claim.stated_high = -abs(high), -abs(low)
+    else:
+        claim.stated = -abs(low)
+
+
+def _merge(own: Subject, earlier: Subject | None, en: bool) -> tuple[Subject, bool]:
+    """A figure's subject from its own words and the sentence's subject so far: (subject, whether
+    it came whole from before)."""
+    if earlier is None:
+        return own, False
+    if not own.named:
+        inherited = replace(earlier, members=list(earlier.members))
+        inherited.veto = own.veto or earlier.veto
+        if own.ttm:
+            inherited.ttm = True
+        if own.loss:
+            inherited.loss = own.loss
+        return inherited, True
+    subject = replace(own, members=list(own.members))
+    has_metric = bool(own.metric or own.margin is not None or own.ratio)
+    if not has_metric and (own.member or own.part):
+        # "while Asia-Pacific contributed $38.36 billion": that member's figure of the same metric
+        subject.metric, subject.margin, subject.ratio = earlier.metric, earlier.margin, earlier.ratio
+    elif has_metric and not (own.member or own.part or own.whole or own.unknown):
+        subject.member, subject.part, subject.members = earlier.member, earlier.part, list(earlier.members)
+        subject.unknown = subject.unknown or earlier.unknown
+    if subject.veto is None and not has_metric:
+        subject.veto = earlier.veto
+    return subject, False
