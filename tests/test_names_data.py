@@ -143,8 +143,12 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
 
 # Whole-company metrics a filer names in words of its own: products and services, Amazon's expense lines.
 ALLOWED_METRICS = {"product_revenue", "service_revenue", "fulfillment", "technology_and_infrastructure",
-                   "other_operating_expense_net"}
-EXPECTED_METRICS: dict[str, set[str]] = {"AAPL": {"product_revenue", "service_revenue"}, "AMZN": ALLOWED_METRICS}
+                   "other_operating_expense_net", "contract_revenue"}
+EXPECTED_METRICS: dict[str, set[str]] = {
+    "AAPL": {"product_revenue", "service_revenue"},
+    "AMZN": ALLOWED_METRICS - {"contract_revenue"},
+    "WMT": {"contract_revenue"},
+}
 
 # Members whose first English name is not their member name: a bare catch-all word, or a word that
 # names more than the member (Tesla's bare "automotive" is in [TSLA.parts]).

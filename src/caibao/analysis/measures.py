@@ -136,7 +136,13 @@ def amount(index: FactIndex, metric: str, label: FiscalLabel, member: str = "", 
     if fact is not None:
         return Figure.of(fact)
     if metric in _DIFFERENCES:
-        top, less = (index.get(m, label, member) for m in _DIFFERENCES[metric])
+        top_metric, less_metric = _DIFFERENCES[metric]
+        # Gross profit is on sales: where a filer reports its sales apart from other revenue
+        # (Walmart's membership income), on those.
+        sales = {"revenue": "contract_revenue", "segment_revenue": "segment_contract_revenue"}.get(top_metric)
+        if sales and index.get(sales, label, member) is not None:
+            top_metric = sales
+        top, less = index.get(top_metric, label, member), index.get(less_metric, label, member)
         if top is not None and less is not None:
             return Figure(top.value - less.value, top.unit, (top.id, less.id), decimals=min(top.decimals, less.decimals))
     return None

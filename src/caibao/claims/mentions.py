@@ -28,7 +28,7 @@ class Mention:
     value: Decimal  # money in USD; percent and points in percent points; a range's low end
     places: int  # decimal places written, after the multiplier: 2134亿 -> step 1e8
     step: Decimal  # one unit of the last digit written, in the value's unit
-    qualifier: str = "eq"  # eq | range (the rest are read from the words around it)
+    qualifier: str = "eq"  # eq | range | at_least ("三位数"); the rest are read from the words around it
     high: Decimal | None = None  # a range's high end
     currency: bool = False
     unit_word: str = ""
@@ -88,6 +88,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
     head, tail = _pattern()
     end = len(text) if end is None else end
     found: list[Mention] = []
+    bare: re.Match[str] | None = None  # a number with no unit, waiting for one ("15 and 83 basis points")
     pos = start
     while True:
         m = head.search(text, pos, end)
@@ -110,10 +111,30 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
         if t and (mult or unit):
             stop = t.end("unit") if t.group("unit") else t.end("mult")
         mention = _mention(m, mult, unit, stop, table)
-        if mention is not None:
-            found.append(mention)
-            pos = stop
+        if mention is None:
+            bare = m if m.group("num") else None
+            continue
+        if bare is not None and _LISTED.fullmatch(text, bare.end(), mention.start) and mention.kind != "number":
+            found.append(_listed(bare, mention))  # the unit written once for the list
+        bare = None
+        found.append(mention)
+        pos = stop
     return _merge_ranges(text, found)
+
+
+_LISTED = re.compile(r"\s*(?:and|&|,|和|及|、)\s*")
+
+
+def _listed(m: re.Match[str], after: Mention) -> Mention:
+    """A bare number listed before a figure with a unit takes that unit."""
+    value, places = parse_number(m.group("num"))
+    step = Decimal(1).scaleb(after.power - places)
+    if after.kind == "points" and after.unit_word in numbers_data()["percent"]["bps"]:
+        value, step = value / HUNDRED, step / HUNDRED
+    else:
+        value = value.scaleb(after.power)
+    return Mention(m.start("num"), m.end("num"), after.kind, value, places, step, currency=after.currency,
+                   unit_word=after.unit_word, power=after.power)  # fmt: skip
 
 
 def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> Mention | None:
@@ -128,6 +149,7 @@ def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> 
     start = m.start("neg") if negative else m.start("cur") if symbol else m.start("num" if m.group("num") else "cn")
     step = Decimal(1).scaleb(power - places)
     value = value.scaleb(power)
+    qualifier = "eq"
     if unit_kind in ("percent", "points", "multiple"):
         kind = unit_kind
     elif unit_kind == "bps":
@@ -135,8 +157,7 @@ def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> 
     elif unit_kind == "tenths":  # 6成 = 60%
         kind, value, step = "percent", value * 10, step * 10
     elif unit_kind == "digits":  # 三位数 growth: at least 100%
-        kind, value, step = "percent", Decimal(10) ** (int(value) - 1), HUNDRED
-        unit = "digits"
+        kind, value, step, qualifier = "percent", Decimal(10) ** (int(value) - 1), HUNDRED, "at_least"
     elif foreign:
         kind = "foreign"
     elif unit_kind == "count":
@@ -150,7 +171,7 @@ def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> 
     if negative:
         value = -value
     end = stop + 1 if sign == "(" and negative and m.string[stop : stop + 1] == ")" else stop
-    return Mention(start, end, kind, value, places, step, currency=currency, unit_word=unit, power=power)
+    return Mention(start, end, kind, value, places, step, qualifier, currency=currency, unit_word=unit, power=power)
 
 
 def _merge_ranges(text: str, found: list[Mention]) -> list[Mention]:

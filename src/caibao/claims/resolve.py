@@ -49,6 +49,21 @@ _PLAIN = frozenset(
     nearly around roughly some more less than over under above below up down new operating reached totaled was
     were is are be been being brought contributed came reporting reports reported""".split()
 )  # fmt: skip
+_HEAD_NOUN = re.compile(
+    r"\s*(?:"
+    + "|".join(sorted((re.escape(w) + (r"\b" if w.isascii() else "")) for w in (
+        *base_data()["head_nouns"]["en"], *base_data()["head_nouns"]["zh"])))
+    + ")"
+)
+_FUNCTION_WORDS = frozenset(
+    """the and for with from that this these those which while also its our their was were been being are has
+    have had into over under than then such same each both other more most less least very just only
+    primarily mainly partially partly largely due result results compared prior period periods year years
+    quarter quarters month months ended ending respectively approximately about nearly roughly total company
+    said says reported report reports recorded posted came come comes amounted amount amounts"""
+    .split()
+)  # fmt: skip
+_JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
@@ -71,6 +86,9 @@ class Subject:
     unknown: str = ""  # a word naming something caibao does not know ("H20")
     members: list[str] = field(default_factory=list)  # every member named ("A and B ... respectively")
     ttm: bool = False
+    ex_fx: bool = False  # "constant currency revenues": not the reported figure
+    non_gaap: bool = False  # "operating (non-GAAP) gross margin": not the GAAP figure
+    tight: bool = True  # nothing but vocabulary between its name and the figure
     loss: str = ""  # operating | net | any
     veto: tuple[str, dict] | None = None  # another company, a topic no filing covers
 
@@ -123,6 +141,7 @@ class Resolver:
         self.context = context
         self.vocab = vocab
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
+        self.section: list[FiscalLabel] | None = None  # a heading's period ("Six Months Ended June 30, 2025")
 
     # -- subjects ---------------------------------------------------------------------------
 
@@ -144,13 +163,20 @@ class Resolver:
                     subject.margin = named[-1].get("metric") if named else ""
             else:
                 subject.metric = head.get("metric")
-            subject.unknown = self._unknown_before(head, tokens, en, start)
+            subject.unknown = self._unknown_before(head, tokens, en, start) or self._narrowed(head, tokens)
         subject.ratio = any(t.has("ratio") for t in plain)
         members = [t for t in plain if t.has("member")] or [t for t in terms if t.aside and t.has("member")]
         names = list(dict.fromkeys(t.get("member") or "" for t in members))
         if names:
             subject.member = names[0] if en else names[-1]
             subject.members = names
+        if names and not heads:
+            last = members[-1]
+            gap = self.folded[last.end : tokens[-1].end if tokens else last.end]
+            for t in tokens:
+                if t.start >= last.end:
+                    gap = gap.replace(self.folded[t.start : t.end], " ", 1)
+            subject.tight = len(re.findall(r"[a-z]{3,}|[\u4e00-\u9fff]", gap)) <= 2
         parts = [t for t in plain if t.has("part")]
         if parts and not subject.member:
             subject.part = self.original[parts[-1].start : parts[-1].end]
@@ -158,13 +184,39 @@ class Resolver:
             subject.whole = True
             subject.company = any(t.has("company") for t in plain) and not heads
         subject.ttm = any(t.get("measure") == "ttm" for t in terms)
+        subject.ex_fx = any(t.get("measure") == "ex_fx" for t in plain)
+        subject.non_gaap = any(t.get("measure") == "non_gaap" for t in terms)
         losses = [t for t in terms if t.has("loss")]
         if losses:
             subject.loss = losses[-1].get("loss") or "any"
         if not subject.member and not subject.part and not subject.unknown:
             subject.unknown = self._unknown_part(plain, en, start)
         subject.veto = self._veto(terms)
+        if not subject.unknown and members and not heads:
+            m = _HEAD_NOUN.match(self.folded, members[-1].end, members[-1].end + 24)
+            if m:  # "financing receivables", "AWS backlog": the member's something else
+                subject.unknown = self.original[members[-1].start : m.end()]
+        if not subject.named and not subject.veto:
+            words = self._uncovered(tokens, start)
+            if words:
+                subject.unknown = words  # "income from continuing operations of $2.2 billion"
         return subject
+
+    def _uncovered(self, tokens: list[Token], start: int) -> str:
+        """A phrase of words no token explains, standing where a subject would: the figure is about
+        something caibao has no word for, so it is not the subject before it."""
+        end = tokens[-1].end if tokens else start
+        if not tokens:
+            return ""
+        text = self.folded[start:end]
+        for t in sorted(tokens, key=lambda t: -t.start):
+            if t.start >= start:
+                text = text[: t.start - start] + " " * (t.end - t.start) + text[t.end - start :]
+        english = [w for w in re.findall(r"[a-z][a-z'-]{2,}", text) if w not in _FUNCTION_WORDS]
+        han = re.findall(r"[\u4e00-\u9fff]", text)
+        if len(english) >= 2 or len(han) >= 6:
+            return " ".join(english[-4:]) if english else "".join(han[-6:])
+        return ""
 
     def _opens(self, token: Token, start: int, tokens: list[Token] | None = None) -> bool:
         """Does `token` open its clause: nothing before it but words pointing at a subject (the
@@ -199,16 +251,35 @@ class Resolver:
             return self.original[m.start() : m.end()]
         return ""
 
+    def _narrowed(self, head: Token, tokens: list[Token]) -> str:
+        """ "other sales and marketing expenses", "income taxes payable", "其他营业收入": a part or a
+        relative of the metric, not the figure filed under it."""
+        before = [t for t in tokens if t.end <= head.start]
+        if before and before[-1].has("narrow") and self.folded[before[-1].end : head.start].strip() == "":
+            return self.original[before[-1].start : head.end]
+        after = next((t for t in tokens if t.start >= head.end), None)
+        gap_end = after.start if after is not None else head.end + 16
+        m = _HEAD_NOUN.match(self.folded, head.end, gap_end)
+        if m:
+            return self.original[head.start : m.end()]
+        return ""
+
     def _sentence_start(self, position: int) -> bool:
         before = self.original[max(0, position - 3) : position].strip()
         return before == "" or before[-1:] in ".。!?\n:;,"
 
     def _unknown_part(self, plain: list[Token], en: bool, start: int) -> str:
-        """ "the Compute segment", "游戏业务" with no known name before the part noun."""
+        """ "the Compute segment", "游戏业务" with no known name before the part noun; "segment
+        operating income" with none at all."""
         for t in plain:
             if not t.has("part_noun"):
                 continue
             before = [u for u in plain if u.end <= t.start]
+            after = next((u for u in plain if u.start >= t.end), None)
+            if not before and after is not None and (after.has("metric") or after.has("margin")) and (
+                after.start - t.end <= 1
+            ):
+                return self.original[t.start : after.end]  # "segment operating income": which segment?
             if before and before[-1].end >= t.start - 1 and (
                 before[-1].has("member") or before[-1].has("part") or before[-1].has("company")
             ):
@@ -227,6 +298,10 @@ class Resolver:
 
     def _veto(self, terms: list[Token]) -> tuple[str, dict] | None:
         for t in reversed(terms):
+            if t.has("counterfactual"):
+                return "counterfactual", {"word": self.original[t.start : t.end]}
+            if t.has("effect"):
+                return "effect", {"word": self.original[t.start : t.end]}
             if t.has("other_company"):
                 return "other_company", {"name": self.original[t.start : t.end]}
             if t.has("off"):
@@ -238,6 +313,8 @@ class Resolver:
     # -- a sentence -------------------------------------------------------------------------
 
     def sentence(self, sentence: Sentence) -> list[Claim]:
+        if self._heading(sentence):
+            return []
         en = not _HAN.search(self.original, sentence.start, sentence.end)
         text = self.original[sentence.start : sentence.end].strip()
         clauses: dict[int, list[Token]] = {}
@@ -278,7 +355,7 @@ class Resolver:
                 right = tokens[i + 1 : nxt]
                 guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(lead))
                 reading = self.figure(tokens[i], lead, right, en, previous_end, pending, current, frame, guidance,
-                                      text)  # fmt: skip
+                                      text, tokens[nxt:])  # fmt: skip
                 readings.append(reading)
                 current, pending = reading, None
                 previous_end = tokens[i].end
@@ -296,7 +373,24 @@ class Resolver:
         return self.context.readings(mark, now)
 
     def _now(self, frame: list[FiscalLabel] | None) -> FiscalLabel | None:
-        return frame[0] if frame else self.context.period
+        return frame[0] if frame else self.section[0] if self.section else self.context.period
+
+    def _heading(self, sentence: Sentence) -> bool:
+        """A line that heads what follows ("Six months ended June 30, 2025 as compared to the six
+        months ended June 30, 2024"): short, no figure, no full stop, naming a period."""
+        text = self.original[sentence.start : sentence.end].strip()
+        if len(text) > 140 or text.endswith((".", "。")) or any(t.kind == "num" for t in sentence.tokens):
+            return False
+        marks = [i for i, t in enumerate(sentence.tokens) if t.mark is not None and t.mark.kind != "rel"]
+        own = [i for i in marks if not self._after_base(sentence.tokens, i)]
+        if not own:
+            return False
+        mark = sentence.tokens[own[0]].mark
+        assert mark is not None
+        found = self.context.readings(mark, self.context.period)
+        if found:
+            self.section = found
+        return bool(found)
 
     def _cause(self, tokens: list[Token], start: int) -> bool:
         first = next((t for t in tokens if t.kind == "term"), None)
@@ -324,46 +418,95 @@ class Resolver:
         frame: list[FiscalLabel] | None,
         guidance: bool,
         sentence: str,
+        after: list[Token] | None = None,
     ) -> Reading:
+        """Read one figure; `after` are the clause's tokens past `right` ("$3,304 million or 61%
+        increase in net income": the frame after the second figure is both figures')."""
         mention = token.mention
         assert mention is not None
         claim = Claim.of(self.original, mention, sentence)
+        cause = next((i for i in range(len(lead) - 1, -1, -1) if lead[i].kind == "term" and lead[i].has("cause")), None)
+        if cause is not None:
+            # "..., primarily driven by increases in employee compensation of $1.5 billion": the figure
+            # is about what the cause names, nothing before it
+            lead_start, lead = lead[cause].end, lead[cause + 1 :]
+            pending, period_from = None, current
+            current = None
+        else:
+            period_from = None
         own = self.subject_of(lead, en, lead_start)
         change_of = self._change_of(right)
+        if change_of is None and after and self.folded[token.end : after[0].start].strip() in ("or", "或"):
+            change_of = self._change_of(after[1:])
+            right = [*right, *after[1:]] if change_of is not None else right
+        before = self._change_before(lead, token)
         if change_of is not None:  # "a $1,172 million increase in operating income"
             tail = [t for t in right if t.start >= change_of.end]
             own = self.subject_of(tail, en, change_of.end)
             if not own.named:  # "a $40 million increase in personnel-related costs": not ours
                 own.unknown = self.original[change_of.end : (tail[0].start if tail else change_of.end + 30)].strip()
                 own.unknown = own.unknown[:40] or self.original[change_of.start : change_of.end]
+        elif before is not None:
+            # "an increase in Google Services revenues of $32.4 billion", "a decrease of $91 million in
+            # purchases of property and equipment": the change of what the phrase names, either side
+            named = self.subject_of([t for t in lead if t.start >= before.end], en, before.end)
+            between = self.folded[before.end : token.start]
+            if not named.named and re.fullmatch(r"[\s\W]*(?:of)?[\s\W]*(?:approximately|about|nearly)?\s*", between):
+                named = self.subject_of(right, en, token.end)  # "a decrease of $91 million in capex"
+            elif not named.named:
+                named.unknown = between.strip()[:40] or "?"
+            own = named if named.named else own
+            change_of = before
         elif not (own.metric or own.margin is not None):
-            after = self._metric_after(token, right)  # "60%的营业利润", "$156 million on property and equipment"
-            if after is not None:
-                own.metric = after.get("metric")
-                if after.has("margin"):
-                    own.margin = after.get("margin") or ""
+            metric_after = self._metric_after(token, right)  # "60%的营业利润", "$156 million on property and equipment"
+            if metric_after is not None:
+                own.metric = metric_after.get("metric")
+                if metric_after.has("margin"):
+                    own.margin = metric_after.get("margin") or ""
         right_veto = self._veto([t for t in _terms(right[:3]) if t.has("expect")])
         earlier = current.subject if current else None
         if pending is not None:
             earlier = _merge(pending, earlier, en)[0] if earlier else pending
+        if change_of is not None:
+            earlier = None  # the change frame names its own subject, or none
         subject, inherited = _merge(own, earlier, en)
         inherited = inherited and pending is None
         subject.veto = subject.veto or right_veto
         if not subject.loss:
             subject.loss = next((t.get("loss") or "any" for t in _terms(right[:4]) if t.has("loss")), "")
+        if any(t.get("measure") == "ex_fx" for t in _terms(right[:3])):
+            subject.ex_fx = True
         role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
         self._qualifier(claim, token, lead, right)
         self._fill(claim, subject, role, lead, right, change_of)
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
             subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
-        own_period, source = self._period(claim, lead, right, inherited, current, frame)
+        if period_from is not None:  # a cause keeps the period of the figure it explains
+            own_period, source = self._period(claim, lead, right, True, period_from, frame)
+        else:
+            own_period, source = self._period(claim, lead, right, inherited, current, frame)
         reading = Reading(claim, subject, role, inherited, own_period, source)
-        if source == "trailing" and inherited and current is not None and current.period_from in (
-            "frame", "document"
-        ) and role == "level" and current.claim.measure in ("yoy", "qoq", "change"):  # "increased 11% to $638.0 billion in 2024": the period written last is both figures'
+        if (
+            source == "trailing" and inherited and current is not None and current.period_from in ("frame", "document")
+            and role == "level" and current.claim.measure in ("yoy", "qoq", "change")
+        ):  # fmt: skip
+            # "increased 11% to $638.0 billion in 2024": the period written last is both figures'
             current.claim.period, current.claim.readings = claim.period, list(claim.readings)
             current.claim.period_explicit = True
         return reading
+
+    def _change_before(self, lead: list[Token], token: Token) -> Token | None:
+        """ "an increase in X of $Y", "an increase of 14%": a change noun opening the figure's phrase."""
+        terms = _terms(lead)
+        for t in reversed(terms):
+            if t.has("change_of"):
+                between = [u for u in terms if u.start >= t.end]
+                if any(u.has("to") and not u.has("metric") and self.folded[u.start : u.end] != "of" for u in between):
+                    return None
+                return t
+            if t.has("dir") or t.has("base"):
+                return None
+        return None
 
     def _change_of(self, right: list[Token]) -> Token | None:
         first = next((t for t in right if not (t.kind == "term" and t.has("qual"))), None)
@@ -403,15 +546,17 @@ class Resolver:
             return "implied"
         if guidance or "guidance" in {t.get("measure") for t in close_right}:
             return "guidance"
-        if "ex_fx" in measures and claim.kind == "percent":
+        if "ex_fx" in measures or subject.ex_fx:
             return "ex_fx"
-        if "non_gaap" in measures:
+        if "non_gaap" in measures or subject.non_gaap:
             return "non_gaap"
         if claim.kind == "money" or (claim.kind == "count" and subject.metric in _COUNT_METRICS):
             if "run_rate" in measures:
                 return "run_rate"
             if change_of is not None:
                 return "change"
+            if previous is not None and previous.role == "change" and not near and previous.claim.kind == "money":
+                return "change"  # "increased $1.7 billion and $1.5 billion"
             if prev is not None and (prev.has("dir") and not prev.has("to") or prev.get("measure") == "incremental"):
                 return "change"
             if prev is not None and prev.has("base"):
@@ -428,7 +573,9 @@ class Resolver:
                 if prev is not None and prev.has("base"):
                     return "base_margin"
                 return "margin"
-            if measures & {"yoy", "qoq"} or any(t.has("dir") for t in (*terms_lead, *terms_right[:1])):
+            if measures & {"yoy", "qoq"} or change_of is not None or any(
+                t.has("dir") for t in (*terms_lead, *terms_right[:1])
+            ):
                 return "growth"
             if previous is not None and previous.role in ("change", "growth"):
                 return "growth"  # "increased $66.6 billion, or 11%"; "16% and 14%"
@@ -460,9 +607,6 @@ class Resolver:
     def _qualifier(self, claim: Claim, token: Token, lead: list[Token], right: list[Token]) -> None:
         if claim.qualifier != "eq":
             return
-        if claim.quote and token.mention and token.mention.unit_word == "digits":
-            claim.qualifier = "at_least"
-            return
         quals = [t for t in _terms(lead) if t.has("qual")]
         if quals and self.folded[quals[-1].end : token.start].strip(" 达到为至了仅僅") == "":
             claim.qualifier = quals[-1].get("qual") or "eq"
@@ -479,12 +623,20 @@ class Resolver:
         if subject.loss and claim.kind == "money" and role in ("level", "base"):
             if subject.loss == "net" or (metric == "net_income"):
                 metric = "net_income"
-            elif subject.loss == "operating" or subject.member or metric in (None, "revenue", "operating_income"):
-                metric = "operating_income" if metric != "net_income" else metric
+            elif subject.loss == "operating" or metric == "operating_income":
+                metric = "operating_income"
+            elif subject.member and metric in (None, "revenue"):
+                metric = "operating_income"  # "Reality Labs lost $17.7 billion": a segment's loss is operating
+            elif metric in (None, "revenue"):
+                metric = None  # "a loss of $176 million": of what, the text does not say
             if claim.stated > 0:
                 claim.stated = -claim.stated
-        if subject.member and not metric and role not in ("eps",):
+        if subject.member and not metric and role not in ("eps",) and subject.tight:
             metric = "revenue"  # "AWS grew 20%": a segment's growth, unqualified, is its sales growth
+        if metric == "opex":
+            metric = "total_operating_expenses" if subject.member else None
+            if metric is None:
+                claim.reason, claim.reason_args = "which_opex", {}
         if metric == "profit":
             # A segment's profit is its operating income; the company's "profit" could be either.
             metric = "operating_income" if subject.member else None
@@ -493,6 +645,10 @@ class Resolver:
         claim.metric = metric or None
         claim.segment = subject.member
         claim.window = "ttm" if subject.ttm else ""
+        if subject.loss and role in ("change", "growth") and claim.kind == "money":
+            flip = True  # "operating loss increased $349 million": operating income fell by that much
+        else:
+            flip = False
         if role == "eps":
             basic = any("basic" in self.folded[t.start : t.end] for t in _terms(right[:2]))
             claim.metric, claim.segment = ("eps_basic" if basic else "eps_diluted"), ""
@@ -504,6 +660,8 @@ class Resolver:
             down = change_of.get("change_of") == "down" if change_of else _down(lead)
             if down:
                 _negate(claim)
+            if flip:
+                claim.stated = -claim.stated
             measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
             if "qoq" in measures:
                 claim.base = None
@@ -516,11 +674,15 @@ class Resolver:
         elif role == "growth":
             measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
             claim.measure = "qoq" if "qoq" in measures and "yoy" not in measures else "yoy"
-            if _down(lead) or _down(right[:1]):
+            down = change_of.get("change_of") == "down" if change_of is not None else _down(lead) or _down(right[:1])
+            if down:
                 _negate(claim)
         elif role in ("margin", "base_margin"):
             claim.measure = "margin"
             claim.metric = metric
+            ratio = next((t for t in _terms(lead) if t.has("ratio")), None)
+            if ratio is not None:  # "as a percentage of net sales": over the sales it names
+                claim.share_of = self.vocab.denominator(self.folded[ratio.start : ratio.end])
         elif role == "pp":
             claim.measure = "pp"
             measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
@@ -607,6 +769,8 @@ class Resolver:
             explicit, source = current.own_period, "inherited"
         elif frame:
             found, explicit, source = list(frame), True, "frame"
+        elif self.section:
+            found, source = list(self.section), "frame"
         elif self.context.document:
             found = list(self.context.document)
         if found:
@@ -628,33 +792,90 @@ class Resolver:
     # -- sentence-wide frames ---------------------------------------------------------------
 
     def _respectively(self, sentence: Sentence, readings: list[Reading]) -> None:
-        """ "for the three and six months ended June 30, 2025 increased 16% and 14% ..., respectively"."""
+        """Figures listed against a list of periods or members, in order: "$36.9 billion and $68.6
+        billion for 2023 and 2024", "for the three and six months ended June 30, 2025 increased 16%
+        and 14% ..., respectively", "A and B were $X and $Y, respectively"."""
         word = next((t for t in sentence.tokens if t.kind == "term" and t.has("respectively")), None)
-        if word is None or len(readings) < 2:
+        lists = self._period_lists(sentence)
+        if len(readings) < 2 or (word is None and not lists):
             return
-        group = [r for r in readings if r.claim.start < word.start]
-        if len(group) < 2:
-            return
-        pairs = [t.mark for t in sentence.tokens if t.mark is not None and t.mark.groups.get("n2") or
-                 (t.mark is not None and t.mark.groups.get("y2"))]  # fmt: skip
-        tail = group[-2:] if len(group) >= 2 else group
-        if pairs:
-            mark = pairs[0]
-            labels = self.context.pair(mark)
-            figures = [r for r in group if r.claim.start > mark.end or r.claim.period in labels]
-            figures = figures[-len(labels) :] if len(figures) >= len(labels) else []
-            if labels and len(figures) == len(labels):
-                for reading, label in zip(figures, labels, strict=True):
-                    reading.claim.period, reading.claim.readings = label, []
+        group = [r for r in readings if word is None or r.claim.start < word.start]
+        items = self._items(group)
+        own = [labels for is_base, labels in lists if not is_base]
+        based = any(is_base for is_base, _ in lists)
+        if own:
+            labels = own[0]
+            tail = items[-len(labels) :] if len(items) >= len(labels) else []
+            if len(items) == len(labels) or (word is not None and tail):
+                for item, label in zip(tail, labels, strict=True):
+                    for reading in item:
+                        reading.claim.period, reading.claim.readings = label, []
+                        reading.claim.period_explicit = True
+                        if reading.claim.reason == "no_period":
+                            reading.claim.reason, reading.claim.reason_args = "", {}
+                        if based:
+                            reading.claim.base = None  # the base list mirrors the periods: each its year-ago
                 return
-        members = next((r.subject.members for r in tail if len(r.subject.members) >= 2), None)
-        if members and len(members) >= len(tail):
-            for reading, member in zip(tail, members[-len(tail) :], strict=True):
+            if word is None and len(items) != len(labels):
+                for reading in group:
+                    if reading.period_from in ("own", "trailing") and not reading.claim.reason:
+                        reading.claim.reason, reading.claim.reason_args = "respectively", {}
+                return
+        if word is None:
+            return
+        members = next((r.subject.members for r in group if len(r.subject.members) >= 2), None)
+        if members and len(members) <= len(group):
+            for reading, member in zip(group[-len(members) :], members, strict=True):
                 reading.claim.segment = member
             return
         for reading in group:
             if not reading.claim.reason:
                 reading.claim.reason, reading.claim.reason_args = "respectively", {}
+
+    def _items(self, group: list[Reading]) -> list[list[Reading]]:
+        """Figures listed as items, "$32.9 billion or 5.1%" being one item (an amount and its rate)."""
+        items: list[list[Reading]] = []
+        for reading in group:
+            if items and self.folded[items[-1][-1].claim.end : reading.claim.start].strip(" ,") in ("or", "或"):
+                items[-1].append(reading)
+            else:
+                items.append([reading])
+        return items
+
+    def _period_lists(self, sentence: Sentence) -> list[tuple[bool, list[FiscalLabel]]]:
+        """Lists of periods in a sentence ("2023 and 2024", "three and six months ended ..."), each
+        with whether it is the base of a comparison ("as compared to ...")."""
+        found: list[tuple[bool, list[FiscalLabel]]] = []
+        tokens = sentence.tokens
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.mark is None or t.mark.kind == "rel":
+                i += 1
+                continue
+            is_base = self._after_base(tokens, i)
+            pair = self.context.pair(t.mark)
+            if pair:
+                found.append((is_base, pair))
+                i += 1
+                continue
+            run = [t]
+            j = i + 1
+            while j < len(tokens):
+                k = j + 1 if tokens[j].kind == "term" and tokens[j].has("and") and len(tokens[j].attrs) == 1 else j
+                nxt = tokens[k] if k < len(tokens) else None
+                if nxt is None or nxt.mark is None or nxt.mark.kind == "rel":
+                    break
+                if not _JOINED.match(self.folded[run[-1].end : nxt.start]):
+                    break
+                run.append(nxt)
+                j = k + 1
+            if len(run) >= 2:
+                labels = [(self.context.readings(m.mark, self.context.period) or [None])[0] for m in run if m.mark]
+                if all(labels):
+                    found.append((is_base, [label for label in labels if label]))
+            i = j
+        return found
 
     def _streaks(self, sentence: Sentence, readings: list[Reading], text: str) -> list[Claim]:
         """ "创13个季度以来新高", "the fastest growth in 13 quarters": a record of the subject's growth."""
@@ -733,6 +954,10 @@ def _merge(own: Subject, earlier: Subject | None, en: bool) -> tuple[Subject, bo
         inherited.veto = own.veto or earlier.veto
         if own.ttm:
             inherited.ttm = True
+        if own.ex_fx:
+            inherited.ex_fx = True
+        if own.non_gaap:
+            inherited.non_gaap = True
         if own.loss:
             inherited.loss = own.loss
         return inherited, True

@@ -61,6 +61,7 @@ class Head:
     ttm: bool = False
     quarter_only: bool = False  # "(quarter)", "(單季)"
     unknown: bool = False  # words that name nothing caibao knows
+    denominator: str | None = None  # "Percent of Net Sales": what a ratio row divides by
 
 
 @cache
@@ -150,9 +151,13 @@ class TableReader:
             head.role = "ex_fx"
         elif any(t.has("ratio") for t in terms) or "mix" in text:
             head.role = "ratio"
+            ratio = next((t for t in terms if t.has("ratio")), None)
+            if ratio is not None:
+                head.denominator = self.vocab.denominator((self.folded if folded is None else folded)[ratio.start : ratio.end])
         head.ttm = "ttm" in measures or "(ttm)" in text
         head.quarter_only = any(w in text for w in ("(quarter)", "(单季)", "(单季度)"))
-        if known:
+        if known and not any(t.has("filer") and t.has("metric") for t in terms):
+            # the brief's own row labels; a filer's own word for a metric comes first ("Net sales")
             head.metric, head.ttm = known[0], head.ttm or known[1]
         for t in terms:
             if t.has("margin") and head.margin is None and not known:
@@ -163,6 +168,8 @@ class TableReader:
                 head.member = t.get("member") or ""
         if head.margin is not None and not head.role:
             head.role = "margin"
+        if any(t.has("narrow") for t in terms):
+            head.unknown = True  # "Other cost of revenues": part of the line, not the line
         covered = sum(t.end - t.start for t in tokens)
         words = len(re.sub(r"[\s\W\d_]", "", text))
         head.unknown = not (head.metric or head.member or head.readings or head.role or head.margin) and words > 0
@@ -222,17 +229,32 @@ class TableReader:
             claim.period, claim.readings = readings[0], readings[1:]
         claim.metric = margin if role == "margin" and margin else metric
         claim.segment = member
+        if claim.metric in ("opex", "profit"):
+            # "Operating expenses": a segment's are its costs; a company's may exclude cost of revenue
+            claim.metric = {"opex": "total_operating_expenses", "profit": "operating_income"}[claim.metric] if member else None
+            if claim.metric is None:
+                claim.reason = "which_opex" if metric == "opex" else "which_profit"
         claim.window = "ttm" if (row.ttm and not (claim.period and claim.period.is_year)) else ""
         if role == "ratio":  # "Net Sales Mix" for a segment, "Percent of Net Sales" for a cost
-            role = "share" if member else "margin"
+            named = margin if margin is not None else metric
+            role = "share" if member and named in (None, "revenue", "contract_revenue") else "margin"
             margin = margin if margin is not None else metric
+            claim.share_of = row.denominator or column.denominator
         if role in ("yoy", "qoq", "share"):
             claim.measure = role
             if role == "share":
-                claim.share_of = "revenue"
+                claim.share_of = claim.share_of or "revenue"
         elif role == "margin":
             claim.measure = "margin"
             claim.metric = margin or ("operating_income" if metric in (None, "revenue") else metric)
+            if claim.share_of and claim.share_of == claim.metric:
+                claim.share_of = None
+        elif role == "pp":
+            claim.measure, claim.alt_measures = "pp", ["yoy"]
+            if margin is not None:
+                claim.metric = margin
+            elif metric is not None:
+                claim.reason = "points_of_what"
         elif role == "guidance":
             claim.measure = "guidance"
         elif role == "implied":
@@ -254,10 +276,11 @@ def resolve_tables(original: str, folded: str, vocab: Vocabulary, context: Conte
 # -- HTML tables as grids (financial statements and MD&A tables) -------------------------------
 
 _CURRENCY_CELL = re.compile(r"^(?:us)?\$$|^€$|^£$")
-_AFTER_CELL = re.compile(r"^(?:%|\)|%\)|\)%|pts?|bps)$")
+_AFTER_CELL = re.compile(r"^(?:%|\)|%\)|\)%|pts?\.?|bps)$")
 _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 _FOOTNOTE = re.compile(r"\(\s*\d{1,2}\s*\)|\*+|†|‡")
 _CHANGE_HEAD = re.compile(r"change|vs\.?|versus|increase|decrease|variance|变动|增减|增长率")
+_PERIOD_WORDS = re.compile(r"ended|months|quarter|fiscal|year|年|季")
 _LEFTOVER = re.compile(r"[a-z]+|[\u4e00-\u9fff]")
 _LEFTOVER_OK = frozenset("and of the in from for to net total a an by on".split())
 # Words a column head may hold besides periods and measures.
@@ -278,6 +301,7 @@ class LogicalCell:
     span: int = 1
     currency: bool = False
     percent: bool = False
+    points: bool = False
 
 
 class GridReader(TableReader):
@@ -305,6 +329,7 @@ class GridReader(TableReader):
                 continue
             if _AFTER_CELL.match(text) and cells:
                 cells[-1].percent = cells[-1].percent or "%" in text
+                cells[-1].points = cells[-1].points or text.startswith(("pt", "bp"))
                 continue
             cells.append(LogicalCell(cell.start, cell.end, cell.column, text, cell.span, currency=pending_currency))
             pending_currency = False
@@ -322,12 +347,23 @@ class GridReader(TableReader):
         )
         if first_data is None:
             return []
-        header_rows = rows[:first_data]
+        first_value = min((c.column for r in rows[first_data:] for c in r[1:] if self._numeric(c)), default=1)
+        # Rows above the first figure are column heads, but for a label alone in the label column
+        # ("Revenues" atop a statement): that is a group row for the rows under it.
+        header_rows = [r for r in rows[:first_data] if not (len(r) == 1 and r[0].column < first_value
+                                                             and not _PERIOD_WORDS.search(r[0].text))]
+        opening = [r for r in rows[:first_data] if r not in header_rows]
         heads: dict[int, list[str]] = {}
         for row in header_rows:
+            # A header row's own label ("For the three months ended June 30:") heads all its columns.
+            label = " ".join(c.text for c in row if c.column + c.span <= first_value)
+            if not _PERIOD_WORDS.search(label):
+                label = ""  # "(Dollars in millions)": a unit, said once
             for cell in row:
+                if cell.column + cell.span <= first_value:
+                    continue
                 for column in range(cell.column, cell.column + cell.span):
-                    heads.setdefault(column, []).append(cell.text)
+                    heads.setdefault(column, []).append(f"{label} {cell.text}" if label else cell.text)
         before = self.folded[max(0, grid.start - 300) : grid.start]
         header_text = " ".join(c.text for r in header_rows for c in r)
         power = _unit_power(header_text) or _unit_power(before) or 0
@@ -335,7 +371,9 @@ class GridReader(TableReader):
             (h for c in sorted(heads) if (h := self.head_text(" ".join(heads[c]))).readings), None
         )
         claims: list[Claim] = []
-        group = Head()
+        group = self._heading(grid.start)
+        for row in opening:
+            group = self.label_head(row[0])
         above = Head()  # the data row above: "As a percentage of revenues" is that row's ratio
         for row in rows[first_data:]:
             label_cell = row[0] if not self._numeric(row[0]) else None
@@ -346,7 +384,7 @@ class GridReader(TableReader):
                     group = label
                 continue
             if label.role == "ratio" and not (label.metric or label.member or label.margin):
-                label = replace(above, role="ratio", readings=[], unknown=False)
+                label = replace(above, role="ratio", readings=[])
             else:
                 above = label
             sentence = self.original[row[0].start : row[-1].end]
@@ -361,6 +399,19 @@ class GridReader(TableReader):
                     self._fill_grid(claim, label, column, group, power, cell)
                     claims.append(claim)
         return claims
+
+    def _heading(self, start: int) -> Head:
+        """A short line just before a table naming a member ("Walmart U.S. Segment") heads it."""
+        before = self.folded[max(0, start - 300) : start]
+        lines = [line.strip() for line in before.split("\n") if line.strip()][-2:]
+        for line in reversed(lines):
+            if len(line) > 60 or line.endswith((".", ":", "。")):
+                continue
+            head = self.head_text(line)
+            if head.unknown or not (head.member or head.metric):
+                continue
+            return Head(member=head.member, metric=head.metric)  # "Walmart U.S. Segment", "Revenues"
+        return Head()
 
     def head_text(self, text: str) -> Head:
         """A column head from the header cells over the column, read as one phrase."""
@@ -388,7 +439,9 @@ class GridReader(TableReader):
     def _fill_grid(self, claim: Claim, row: Head, column: Head, group: Head, power: int, cell: LogicalCell) -> None:
         role = column.role or group.role or row.role
         if role == "change":
-            role = "change_pct" if cell.percent or group.role in ("yoy", "ex_fx") else "change_amount"
+            role = "pp" if cell.points else "change_pct" if cell.percent or group.role in ("yoy", "ex_fx") else (
+                "change_amount"
+            )
         merged = Head(
             metric=row.metric or group.metric or column.metric,
             margin=row.margin if row.margin is not None else group.margin,
@@ -396,8 +449,13 @@ class GridReader(TableReader):
             readings=column.readings or row.readings,
             role={"change_pct": "yoy", "change_amount": ""}.get(role, role),
             ttm=row.ttm or column.ttm,
+            denominator=row.denominator or group.denominator or column.denominator,
         )
-        if claim.kind == "number" and (cell.percent or merged.role in ("yoy", "qoq", "share", "margin", "ex_fx")):
+        if claim.kind == "number" and cell.points:
+            claim.kind = "points"  # "2.0 pts.": a change in a margin
+            if merged.role == "yoy":
+                merged.role = "pp"
+        elif claim.kind == "number" and (cell.percent or merged.role in ("yoy", "qoq", "share", "margin", "ex_fx")):
             claim.kind = "percent"
         self._fill(claim, merged, Head(), "", power)
         if role == "change_amount" and claim.kind == "money":

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from caibao.claims.mentions import Mention, find_mentions
 from caibao.claims.vocab import Vocabulary
 
-_SENTENCE_END = re.compile(r"[。!?\n]|(?<=[a-z0-9%)\"”’])\.(?=\s+[\"“(]?[A-Z0-9$]|\s*$)|\.(?=\s*\n)")
+_SENTENCE_END = re.compile(r"[。!?\n]|(?<=[A-Za-z0-9%)\"”’])\.(?=\s+[\"“(•]?[A-Z0-9$•]|\s*$)|\.(?=\s*\n)")
 # Abbreviations whose full stop does not end a sentence ("Inc.", "Calif.", "Oct.", "U.S.", "vs.").
 _ABBREVIATION = re.compile(
     r"(?:\b(?:inc|corp|co|ltd|llc|plc|calif|mass|wash|tex|ariz|fla|jan|feb|mar|apr|aug|sept|sep|oct|nov|dec|"

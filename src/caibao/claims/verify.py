@@ -26,7 +26,8 @@ HUNDRED = Decimal(100)
 INFINITY = Decimal("Infinity")
 # A metric's version for one member, by the kind of member: the store's metric per family.
 _FAMILIES = {
-    "segment": {"revenue": "segment_revenue", "operating_income": "segment_operating_income",
+    "segment": {"revenue": "segment_revenue", "contract_revenue": "segment_contract_revenue",
+                "operating_income": "segment_operating_income",
                 "total_operating_expenses": "segment_operating_expenses", "cost_of_sales": "segment_cost_of_sales",
                 "gross_profit": "segment_gross_profit"},
     "line": {"revenue": "line_revenue", "cost_of_sales": "line_cost_of_sales", "gross_profit": "line_gross_profit"},
@@ -34,7 +35,10 @@ _FAMILIES = {
 }  # fmt: skip
 _REVENUE_METRICS = ("revenue", "segment_revenue", "line_revenue", "region_revenue")
 _WHOLE_OF = {metric: family["revenue"] for family in _FAMILIES.values() for metric in family.values()}
-_ANCHORS = ("revenue", "cost_of_sales", "paid_memberships")  # metrics whose members decide the family
+# Metrics a filer reports apart only where they differ from the usual one (facts/data/xbrl_map.toml
+# [alternates]): elsewhere the usual one is the same figure.
+_FALLBACK = {"contract_revenue": "revenue", "consolidated_net_income": "net_income",
+             "segment_contract_revenue": "segment_revenue"}
 
 Reason = tuple[str, dict]  # a key of explain.toml's [why] and the values it names
 
@@ -60,9 +64,13 @@ def resolve(claim: Claim, index: FactIndex, metric: str | None = None, member: s
     member = member if member is not None else claim.segment
     if metric is None:
         return None, "", ("unclear", {})
+    if metric in _FALLBACK and not index.labels(metric) and not index.members(metric):
+        metric = _FALLBACK[metric]
     if not member:
         return metric, "", None
     families = _families(index, member)
+    if metric == "contract_revenue" and not index.members("segment_contract_revenue"):
+        metric = "revenue"
     if not families:
         return None, "", ("no_member", {"member": member})
     for family in families:
@@ -114,18 +122,25 @@ class Variant:
     label: FiscalLabel
     measure: str
     base: FiscalLabel | None = None
+    whole: str | None = None  # a ratio's denominator, where the text leaves it open
 
 
-def variants(claim: Claim) -> Iterator[Variant]:
-    """The claim's readings, its own first."""
+def variants(claim: Claim, index: FactIndex | None = None) -> Iterator[Variant]:
+    """The claim's readings, its own first. A margin whose text names no denominator is read over
+    revenue and, where the filer reports its sales apart (Walmart's net sales), over those."""
     if claim.period is None:
         return
     measures_ = [claim.measure]
     if claim.measure in ("change", "pp"):
         measures_ = [f"{claim.measure}_{m}" for m in (claim.alt_measures or ["yoy"])]
+    wholes: list[str | None] = [None]
+    ratio = claim.measure in ("margin", "pp")
+    if ratio and not claim.share_of and index is not None and index.labels("contract_revenue"):
+        wholes.append("contract_revenue")
     for label in [claim.period, *claim.readings]:
         for measure in measures_:
-            yield Variant(label, measure, claim.base)
+            for whole in wholes:
+                yield Variant(label, measure, claim.base, whole)
 
 
 def _base_of(variant: Variant, kind: str) -> FiscalLabel | None:
@@ -145,6 +160,7 @@ def compute(
     measure: str | None = None,
     base: FiscalLabel | None = None,
     whole_member: str | None = None,
+    whole: str | None = None,
 ) -> Figure | None:
     """The filed value of the claim's measure (or of a variant of it, for readings and causes)."""
     label = label or claim.period
@@ -158,11 +174,20 @@ def compute(
     def at(when: FiscalLabel | None, what: str = key, who: str = member_name) -> Figure | None:
         return measures.amount(index, what, when, who, window) if when is not None else None
 
+    denominator = whole or (claim.share_of if claim.measure in ("margin", "pp") else None) or "revenue"
+    if denominator in _FALLBACK and not index.labels(denominator):
+        denominator = _FALLBACK[denominator]
+
     def margin(when: FiscalLabel | None) -> Figure | None:
         if when is None:
             return None
-        whole = _WHOLE_OF.get(key, "revenue") if member_name else "revenue"
-        return measures.quotient(at(when), at(when, whole, member_name if whole_member is None else whole_member))
+        base_metric = denominator
+        if member_name:
+            base_metric = _WHOLE_OF.get(key, "revenue") if denominator == "revenue" else denominator
+            if whole_member == "" and base_metric in _WHOLE_OF.values():
+                base_metric = denominator
+        who = member_name if whole_member is None else whole_member
+        return measures.quotient(at(when), at(when, base_metric, who))
 
     if measure == "level":
         figure = at(label)
@@ -211,8 +236,8 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
         claim.verdict, claim.explanation = UNVERIFIABLE, say("why", why[0], **why[1])
         return
     judged: list[tuple[Variant, Figure]] = []
-    for variant in variants(claim):
-        figure = compute(claim, index, variant.label, measure=variant.measure, base=variant.base)
+    for variant in variants(claim, index):
+        figure = compute(claim, index, variant.label, measure=variant.measure, base=variant.base, whole=variant.whole)
         if figure is None or figure.value is None:
             continue
         if (figure.unit == "percent") != (claim.kind in ("percent", "points")):

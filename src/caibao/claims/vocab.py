@@ -51,6 +51,9 @@ def base_terms() -> dict[str, dict[str, str]]:
     add(_both(raw["whole"]), "whole")
     add(_both(raw["part_nouns"]), "part_noun")
     add(_both(raw["anaphors"]), "anaphor")
+    add(_both(raw["narrowing"]), "narrow")
+    add(_both(raw["counterfactual"]), "counterfactual")
+    add(_both(raw["effects"]), "effect")
     for measure, spec in raw["measures"].items():
         add(_both(spec), "measure", measure)
     for direction, spec in raw["direction"].items():
@@ -87,6 +90,21 @@ class Vocabulary:
 
     def attrs(self, surface: str) -> dict[str, str]:
         return self.terms.get(surface, {})
+
+    def denominator(self, surface: str) -> str | None:
+        """The metric a ratio phrase divides by, in this filer's words: "as a percentage of net
+        sales" -> revenue (Walmart: its net sales, contract_revenue)."""
+        words = surface.split(" ")
+        for i in range(len(words)):
+            metric = self.terms.get(" ".join(words[i:]), {}).get("metric")
+            if metric:
+                return metric
+        for i in range(len(surface)):  # Chinese: "占营收比例" -> the longest metric inside
+            for j in range(len(surface), i + 1, -1):
+                metric = self.terms.get(surface[i:j], {}).get("metric")
+                if metric and j - i >= 2:
+                    return metric
+        return None
 
 
 def trie_pattern(words: list[str]) -> str:
@@ -139,7 +157,7 @@ def vocabulary(
             return
         if replace:
             # A filer's name is a name, whatever the base thought the word was.
-            terms[key] = {cls: value}
+            terms[key] = {cls: value, "filer": ticker}
         else:
             terms.setdefault(key, {cls: value})
 

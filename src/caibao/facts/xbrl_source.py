@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -30,6 +30,7 @@ class XbrlMap:
     members: dict[str, dict]
     neutral: frozenset[tuple[str, str]]
     member_names: dict[str, dict[str, str]]  # ticker -> member QName -> the filer's own name
+    alternates: dict[str, dict[str, str]]  # metric -> {concept, of}: kept apart where it differs
 
     def ranked(self, ticker: str) -> dict[str, tuple[str, int]]:
         """concept -> (metric, preference rank) for one filer, its overrides first."""
@@ -47,7 +48,7 @@ def xbrl_map() -> XbrlMap:
     neutral = frozenset((axis, member) for axis, member in raw.get("neutral", {}).get("pairs", []))
     return XbrlMap(
         raw["concepts"], raw.get("overrides", {}), raw["axes"], raw["by_axis"], raw["members"], neutral,
-        raw.get("member_names", {}),
+        raw.get("member_names", {}), raw.get("alternates", {}),
     )  # fmt: skip
 
 
@@ -88,6 +89,8 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
     best: dict[tuple, tuple[int, Fact]] = {}
     names = mapping.member_names.get(symbol, {})
     whole = _whole_members(doc)
+    alternate_of = {spec["concept"]: (metric, spec["of"]) for metric, spec in mapping.alternates.items()}
+    candidates: list[tuple[str, Fact]] = []
     for xf in doc.facts:
         placed = _place(xf, ranked, mapping, names, whole)
         if placed is None:
@@ -118,9 +121,30 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
         key = (metric, member, start, xf.context.end)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, fact)
+        if xf.concept in alternate_of:
+            candidates.append((alternate_of[xf.concept][0], fact))
     out.facts = [fact for _, fact in best.values()]
+    out.facts += _alternates(candidates, best, mapping)
     out.skipped += len(doc.facts) - out.skipped - len(out.facts)
     return out
+
+
+def _alternates(candidates: list[tuple[str, Fact]], best: dict, mapping: XbrlMap) -> list[Fact]:
+    """Alternate concepts as metrics of their own, where the preferred concept says otherwise."""
+    found: dict[tuple, Fact] = {}
+    for alternate, fact in candidates:
+        chosen = best.get((fact.metric, fact.member, fact.period.start, fact.period.end))
+        if chosen is None or chosen[1].value == fact.value:
+            continue
+        metric = alternate
+        if fact.member:
+            kind = next((k for k, table in mapping.by_axis.items() if table.get(mapping.alternates[alternate]["of"])
+                         == fact.metric), None)  # fmt: skip
+            metric = mapping.by_axis.get(kind or "", {}).get(alternate, "")
+            if not metric:
+                continue
+        found.setdefault((metric, fact.member, fact.period.start, fact.period.end), replace(fact, metric=metric))
+    return list(found.values())
 
 
 def _whole_members(doc: XbrlDocument) -> frozenset[tuple[str, str, str]]:
