@@ -63,6 +63,7 @@ _FUNCTION_WORDS = frozenset(
     said says reported report reports recorded posted came come comes amounted amount amounts"""
     .split()
 )  # fmt: skip
+_ATTACHED = re.compile(r"\s*(?:in|for|during|of|over|at)?\s*(?:the)?\s*")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
@@ -89,6 +90,7 @@ class Subject:
     ex_fx: bool = False  # "constant currency revenues": not the reported figure
     non_gaap: bool = False  # "operating (non-GAAP) gross margin": not the GAAP figure
     tight: bool = True  # nothing but vocabulary between its name and the figure
+    several: str = ""  # several members at once ("A and B"), to be paired by "respectively" or not at all
     loss: str = ""  # operating | net | any
     veto: tuple[str, dict] | None = None  # another company, a topic no filing covers
 
@@ -170,13 +172,19 @@ class Resolver:
         if names:
             subject.member = names[0] if en else names[-1]
             subject.members = names
+            joined = len(names) >= 2 and all(
+                _JOINED.match(self.folded[a.end : b.start]) or self.folded[a.end : b.start].strip() in ("&", "和")
+                for a, b in zip(members, members[1:], strict=False)
+            )
+            if joined:  # "automotive & services and other segment": more than one member at once
+                subject.several = " & ".join(names)
         if names and not heads:
             last = members[-1]
             gap = self.folded[last.end : tokens[-1].end if tokens else last.end]
             for t in tokens:
                 if t.start >= last.end:
                     gap = gap.replace(self.folded[t.start : t.end], " ", 1)
-            subject.tight = len(re.findall(r"[a-z]{3,}|[\u4e00-\u9fff]", gap)) <= 2
+            subject.tight = len(re.findall(r"[a-z]{3,}|[\u4e00-\u9fff]", gap)) <= 1
         parts = [t for t in plain if t.has("part")]
         if parts and not subject.member:
             subject.part = self.original[parts[-1].start : parts[-1].end]
@@ -440,6 +448,7 @@ class Resolver:
             change_of = self._change_of(after[1:])
             right = [*right, *after[1:]] if change_of is not None else right
         before = self._change_before(lead, token)
+        inherit = False
         if change_of is not None:  # "a $1,172 million increase in operating income"
             tail = [t for t in right if t.start >= change_of.end]
             own = self.subject_of(tail, en, change_of.end)
@@ -451,8 +460,12 @@ class Resolver:
             # purchases of property and equipment": the change of what the phrase names, either side
             named = self.subject_of([t for t in lead if t.start >= before.end], en, before.end)
             between = self.folded[before.end : token.start]
+            inherit = False
             if not named.named and re.fullmatch(r"[\s\W]*(?:of)?[\s\W]*(?:approximately|about|nearly)?\s*", between):
-                named = self.subject_of(right, en, token.end)  # "a decrease of $91 million in capex"
+                if re.match(r"\s*(?:in|of|for)\b", self.folded[token.end : token.end + 6]):
+                    named = self.subject_of(right, en, token.end)  # "a decrease of $91 million in capex"
+                else:
+                    inherit = True  # "..., representing decreases of $3.00 billion": of the subject before
             elif not named.named:
                 named.unknown = between.strip()[:40] or "?"
             own = named if named.named else own
@@ -467,7 +480,7 @@ class Resolver:
         earlier = current.subject if current else None
         if pending is not None:
             earlier = _merge(pending, earlier, en)[0] if earlier else pending
-        if change_of is not None:
+        if change_of is not None and not (before is not None and inherit):
             earlier = None  # the change frame names its own subject, or none
         subject, inherited = _merge(own, earlier, en)
         inherited = inherited and pending is None
@@ -478,7 +491,7 @@ class Resolver:
             subject.ex_fx = True
         role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
         self._qualifier(claim, token, lead, right)
-        self._fill(claim, subject, role, lead, right, change_of)
+        self._fill(claim, subject, role, lead, right, change_of, current if inherited else None)
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
             subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
         if period_from is not None:  # a cause keeps the period of the figure it explains
@@ -615,7 +628,14 @@ class Resolver:
             claim.qualifier = after.get("qual") or "eq"
 
     def _fill(
-        self, claim: Claim, subject: Subject, role: str, lead: list[Token], right: list[Token], change_of: Token | None
+        self,
+        claim: Claim,
+        subject: Subject,
+        role: str,
+        lead: list[Token],
+        right: list[Token],
+        change_of: Token | None,
+        previous: Reading | None = None,
     ) -> None:
         """The claim's metric, member and measure from the subject and the figure's role."""
         metric = subject.margin if subject.margin is not None else subject.metric
@@ -660,6 +680,8 @@ class Resolver:
             down = change_of.get("change_of") == "down" if change_of else _down(lead)
             if down:
                 _negate(claim)
+            if not change_of and _direction(lead) == "any":
+                claim.bound = "abs"  # "changed by $6.84 billion": which way, the text does not say
             if flip:
                 claim.stated = -claim.stated
             measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
@@ -675,6 +697,9 @@ class Resolver:
             measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
             claim.measure = "qoq" if "qoq" in measures and "yoy" not in measures else "yoy"
             down = change_of.get("change_of") == "down" if change_of is not None else _down(lead) or _down(right[:1])
+            said = change_of is not None or any(t.has("dir") for t in (*_terms(lead), *_terms(right[:1])))
+            if not said and previous is not None and previous.claim.stated < 0:
+                down = True  # "decreased $6.03 billion, or 8%": the rate goes the way of the amount
             if down:
                 _negate(claim)
         elif role in ("margin", "base_margin"):
@@ -715,6 +740,8 @@ class Resolver:
             claim.reason, claim.reason_args = subject.veto
         elif claim.reason:
             return
+        elif subject.several:
+            claim.reason, claim.reason_args = "several", {"what": subject.several}
         elif subject.unknown:
             claim.reason, claim.reason_args = "unknown_subject", {"word": subject.unknown}
         elif subject.part:
@@ -743,7 +770,17 @@ class Resolver:
         """Set the claim's period (and other readings, and a named base); (whether the text names it,
         where it came from)."""
         now = self._now(frame)
-        own = [i for i, t in enumerate(lead) if t.mark is not None and not self._after_base(lead, i)]
+        # A period straight after the figure before belongs to that one ("$11.34 billion in 2024
+        # compared to $8.90 billion in 2023"), not to this.
+        taken = 0
+        if current is not None and lead and lead[0].start >= current.claim.end and not re.search(
+            r"[,;:、]", self.folded[current.claim.end : lead[0].start]
+        ):
+            while taken < len(lead) and (lead[taken].mark is not None) and _ATTACHED.fullmatch(
+                self.folded, lead[taken - 1].end if taken else current.claim.end, lead[taken].start
+            ):
+                taken += 1
+        own = [i for i, t in enumerate(lead) if i >= taken and t.mark is not None and not self._after_base(lead, i)]
         bases = [t for i, t in enumerate(lead) if t.mark is not None and self._after_base(lead, i)]
         trailing = [i for i, t in enumerate(right) if t.mark is not None and not self._after_base(right, i)]
         bases += [t for i, t in enumerate(right) if t.mark is not None and self._after_base(right, i)]
@@ -795,10 +832,20 @@ class Resolver:
         """Figures listed against a list of periods or members, in order: "$36.9 billion and $68.6
         billion for 2023 and 2024", "for the three and six months ended June 30, 2025 increased 16%
         and 14% ..., respectively", "A and B were $X and $Y, respectively"."""
-        word = next((t for t in sentence.tokens if t.kind == "term" and t.has("respectively")), None)
+        words = [t for t in sentence.tokens if t.kind == "term" and t.has("respectively")]
         lists = self._period_lists(sentence)
-        if len(readings) < 2 or (word is None and not lists):
+        if len(readings) < 2 or (not words and not lists):
             return
+        if len(words) > 1:  # "... $22.50 billion and $41.83 billion, respectively, representing decreases
+            start = 0     # of $3.00 billion and $4.97 billion, respectively": each list on its own
+            for word in words:
+                part = [r for r in readings if start <= r.claim.start < word.start]
+                self._pair(part, word, lists)
+                start = word.end
+            return
+        self._pair(readings, words[0] if words else None, lists)
+
+    def _pair(self, readings: list[Reading], word: Token | None, lists: list) -> None:
         group = [r for r in readings if word is None or r.claim.start < word.start]
         items = self._items(group)
         own = [labels for is_base, labels in lists if not is_base]
@@ -827,6 +874,8 @@ class Resolver:
         if members and len(members) <= len(group):
             for reading, member in zip(group[-len(members) :], members, strict=True):
                 reading.claim.segment = member
+                if reading.claim.reason == "several":
+                    reading.claim.reason, reading.claim.reason_args = "", {}
             return
         for reading in group:
             if not reading.claim.reason:
@@ -926,6 +975,13 @@ _UNKNOWN_ROLE = {
     "foreign": ("currency", {}),
     "number": ("unclear", {}),
 }
+
+
+def _direction(tokens: list[Token]) -> str:
+    for t in reversed(_terms(tokens)):
+        if t.has("dir"):
+            return t.get("dir") or ""
+    return ""
 
 
 def _down(tokens: list[Token]) -> bool:

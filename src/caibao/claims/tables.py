@@ -170,10 +170,13 @@ class TableReader:
             head.role = "margin"
         if any(t.has("narrow") for t in terms):
             head.unknown = True  # "Other cost of revenues": part of the line, not the line
-        covered = sum(t.end - t.start for t in tokens)
+        members = {t.get("member") for t in terms if t.has("member")}
+        if len(members) > 1 or any(t.has("part") for t in terms):
+            head.unknown = True  # "Total automotive & services and other segment", "total automotive"
         words = len(re.sub(r"[\s\W\d_]", "", text))
-        head.unknown = not (head.metric or head.member or head.readings or head.role or head.margin) and words > 0
-        del covered
+        head.unknown = head.unknown or (
+            not (head.metric or head.member or head.readings or head.role or head.margin) and words > 0
+        )
         return head
 
     def read(self) -> tuple[list[Claim], list[tuple[int, int]]]:

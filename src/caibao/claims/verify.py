@@ -244,6 +244,8 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
             claim.verdict = UNVERIFIABLE
             claim.explanation = say("why", "unclear_kind", kind=claim.kind, what=describe(claim, index, say, measure=False))
             return
+        if claim.bound == "abs":  # a change the text gives without its direction
+            figure = Figure(abs(figure.value), figure.unit, figure.sources, figure.derived, figure.decimals)
         judged.append((variant, figure))
         if _within(figure.value, interval(claim)):
             _judge(claim, figure, index, say, variant)
