@@ -64,6 +64,7 @@ _FUNCTION_WORDS = frozenset(
     .split()
 )  # fmt: skip
 _ATTACHED = re.compile(r"\s*(?:in|for|during|of|over|at)?\s*(?:the)?\s*")
+_NEXT_WORD = re.compile(r"\s*(?:(?:and|&)\s+)?([a-z][a-z-]{2,})")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
@@ -200,11 +201,19 @@ class Resolver:
         if not subject.member and not subject.part and not subject.unknown:
             subject.unknown = self._unknown_part(plain, en, start)
         subject.veto = self._veto(terms)
-        if not subject.unknown and members and not heads:
-            m = _HEAD_NOUN.match(self.folded, members[-1].end, members[-1].end + 24)
+        if not subject.unknown and members:
+            last = members[-1]
+            m = _HEAD_NOUN.match(self.folded, last.end, last.end + 24) if not heads else None
             if m:  # "financing receivables", "AWS backlog": the member's something else
-                subject.unknown = self.original[members[-1].start : m.end()]
-        if not subject.named and not subject.veto:
+                subject.unknown = self.original[last.start : m.end()]
+            following = next((t for t in tokens if t.start >= last.end), None)
+            gap = self.folded[last.end : following.start if following else last.end + 20]
+            w = _NEXT_WORD.match(gap)
+            if en and w and w.group(1) not in _FUNCTION_WORDS and w.group(1) not in _PLAIN and (
+                following is None or following.start > last.end + w.end(1) - 1
+            ):  # "Data Center computing", "compute and infrastructure": the phrase goes on past the name
+                subject.unknown = self.original[last.start : last.end + w.end(1)]
+        if not subject.named and not subject.veto and not clause_initial:
             words = self._uncovered(tokens, start)
             if words:
                 subject.unknown = words  # "income from continuing operations of $2.2 billion"
@@ -694,8 +703,7 @@ class Resolver:
                 first = "qoq" if "incremental" in measures else "yoy"
                 claim.alt_measures = [first, "qoq" if first == "yoy" else "yoy"]
         elif role == "growth":
-            measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
-            claim.measure = "qoq" if "qoq" in measures and "yoy" not in measures else "yoy"
+            claim.measure = _rate(lead, right, claim.end)
             down = change_of.get("change_of") == "down" if change_of is not None else _down(lead) or _down(right[:1])
             said = change_of is not None or any(t.has("dir") for t in (*_terms(lead), *_terms(right[:1])))
             if not said and previous is not None and previous.claim.stated < 0:
@@ -852,8 +860,8 @@ class Resolver:
         based = any(is_base for is_base, _ in lists)
         if own:
             labels = own[0]
-            tail = items[-len(labels) :] if len(items) >= len(labels) else []
-            if len(items) == len(labels) or (word is not None and tail):
+            tail = items if len(items) == len(labels) else []
+            if tail:
                 for item, label in zip(tail, labels, strict=True):
                     for reading in item:
                         reading.claim.period, reading.claim.readings = label, []
@@ -863,11 +871,10 @@ class Resolver:
                         if based:
                             reading.claim.base = None  # the base list mirrors the periods: each its year-ago
                 return
-            if word is None and len(items) != len(labels):
-                for reading in group:
-                    if reading.period_from in ("own", "trailing") and not reading.claim.reason:
-                        reading.claim.reason, reading.claim.reason_args = "respectively", {}
-                return
+            for reading in group:  # a list of periods the figures do not match one for one
+                if (word is not None or reading.period_from in ("own", "trailing")) and not reading.claim.reason:
+                    reading.claim.reason, reading.claim.reason_args = "respectively", {}
+            return
         if word is None:
             return
         members = next((r.subject.members for r in group if len(r.subject.members) >= 2), None)
@@ -975,6 +982,19 @@ _UNKNOWN_ROLE = {
     "foreign": ("currency", {}),
     "number": ("unclear", {}),
 }
+
+
+def _rate(lead: list[Token], right: list[Token], figure_end: int = -1) -> str:
+    """Year-on-year or sequential: a word straight after the figure says it first ("up 5%
+    sequentially"), else the nearest before it ("同比增长12%", "Sequentially, revenue declined 1%");
+    by default, on the year."""
+    terms = _terms(right[:1])
+    if terms and terms[0].get("measure") in ("yoy", "qoq") and (figure_end < 0 or terms[0].start - figure_end <= 1):
+        return terms[0].get("measure") or "yoy"
+    for t in reversed(_terms(lead)):
+        if t.get("measure") in ("yoy", "qoq"):
+            return t.get("measure") or "yoy"
+    return "yoy"
 
 
 def _direction(tokens: list[Token]) -> str:

@@ -189,7 +189,7 @@ class TableReader:
                 continue
             header = rows[0]
             before = self.folded[max(0, b_start - 120) : b_start]
-            power = _unit_power(header[0].text) or _unit_power(before) or 0
+            power = _unit_power(header[0].text) or _unit_power(before)
             columns = [self.head(c) for c in header]
             group = ""
             for row in rows[1:]:
@@ -206,7 +206,7 @@ class TableReader:
                         claims.append(claim)
         return claims, blocks
 
-    def _fill(self, claim: Claim, row: Head, column: Head, group: str, power: int) -> None:
+    def _fill(self, claim: Claim, row: Head, column: Head, group: str, power: int | None) -> None:
         metric = row.metric or column.metric
         margin = row.margin if row.margin is not None else column.margin
         member = row.member or column.member or group
@@ -216,6 +216,8 @@ class TableReader:
                 claim.kind = "money"
             elif role in ("yoy", "qoq", "margin", "share", "implied"):
                 claim.kind = "percent"
+            elif power is None:
+                claim.reason = "no_unit"  # a table that says in what unit nowhere: no guess
             else:
                 claim.kind, claim.power = "money", power
                 claim.stated, claim.step = claim.stated.scaleb(power), claim.step.scaleb(power)
@@ -283,6 +285,7 @@ _AFTER_CELL = re.compile(r"^(?:%|\)|%\)|\)%|pts?\.?|bps)$")
 _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 _FOOTNOTE = re.compile(r"\(\s*\d{1,2}\s*\)|\*+|†|‡")
 _CHANGE_HEAD = re.compile(r"change|vs\.?|versus|increase|decrease|variance|变动|增减|增长率")
+_RATIO_LEAD = re.compile(r"(?:as a )?percent(?:age)? of (?:total )?(?:net )?(?:revenues?|sales)")
 _PERIOD_WORDS = re.compile(r"ended|months|quarter|fiscal|year|年|季")
 _LEFTOVER = re.compile(r"[a-z]+|[\u4e00-\u9fff]")
 _LEFTOVER_OK = frozenset("and of the in from for to net total a an by on".split())
@@ -369,7 +372,9 @@ class GridReader(TableReader):
                     heads.setdefault(column, []).append(f"{label} {cell.text}" if label else cell.text)
         before = self.folded[max(0, grid.start - 300) : grid.start]
         header_text = " ".join(c.text for r in header_rows for c in r)
-        power = _unit_power(header_text) or _unit_power(before) or 0
+        power = _unit_power(header_text) or _unit_power(before)
+        lead_in = before.rstrip()[before.rstrip().rfind("\n") + 1 :]
+        ratio_table = bool(_RATIO_LEAD.search(lead_in))  # "... expressed as a percentage of revenue."
         first_period = next(
             (h for c in sorted(heads) if (h := self.head_text(" ".join(heads[c]))).readings), None
         )
@@ -377,6 +382,8 @@ class GridReader(TableReader):
         group = self._heading(grid.start)
         for row in opening:
             group = self.label_head(row[0])
+        if ratio_table:
+            group = replace(group, role="ratio", denominator=self.vocab.denominator(_RATIO_LEAD.search(lead_in).group(0)))
         above = Head()  # the data row above: "As a percentage of revenues" is that row's ratio
         for row in rows[first_data:]:
             label_cell = row[0] if not self._numeric(row[0]) else None
@@ -439,7 +446,9 @@ class GridReader(TableReader):
             rest = rest[: t.start] + " " + rest[t.end :]
         return [w for w in _LEFTOVER.findall(rest) if w not in allowed]
 
-    def _fill_grid(self, claim: Claim, row: Head, column: Head, group: Head, power: int, cell: LogicalCell) -> None:
+    def _fill_grid(
+        self, claim: Claim, row: Head, column: Head, group: Head, power: int | None, cell: LogicalCell
+    ) -> None:
         role = column.role or group.role or row.role
         if role == "change":
             role = "pp" if cell.points else "change_pct" if cell.percent or group.role in ("yoy", "ex_fx") else (
