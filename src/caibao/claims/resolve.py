@@ -67,6 +67,7 @@ _ATTACHED = re.compile(r"\s*(?:in|for|during|of|over|at)?\s*(?:the)?\s*")
 _NEXT_WORD = re.compile(r"\s*(?:(?:and|&)\s+)?([a-z][a-z-]{2,})")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
+_MODIFYING = re.compile(r"^\s*(?:including|excluding|net of|inclusive of|exclusive of|adjusted for)\b", re.I)
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
 _PREFIX_NOISE = re.compile(r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I)
@@ -201,6 +202,14 @@ class Resolver:
         if not subject.member and not subject.part and not subject.unknown:
             subject.unknown = self._unknown_part(plain, en, start)
         subject.veto = self._veto(terms)
+        if not subject.unknown and members and not heads and en:
+            first_member = members[0]
+            m = _WORD_BEFORE.search(self.original, max(start, first_member.start - 24), first_member.start)
+            previous_end = max((t.end for t in tokens if t.end <= first_member.start), default=start)
+            if m and m.start(1) >= previous_end:
+                word = m.group(1)
+                if len(word) >= 2 and any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word):
+                    subject.unknown = self.original[m.start(1) : first_member.end]  # "FoA other revenue"
         if not subject.unknown and members:
             last = members[-1]
             m = _HEAD_NOUN.match(self.folded, last.end, last.end + 24) if not heads else None
@@ -260,7 +269,8 @@ class Resolver:
             if lower in _PLAIN or (lower.endswith(("'s", "’s")) and lower[:-2] in _PLAIN):
                 return ""
             at_start = self.original[previous : previous + m.start(1)].strip() == "" and self._sentence_start(previous)
-            if (word[0].isupper() and not at_start) or any(ch.isdigit() for ch in word) or "-" in word:
+            acronym = len(word) >= 2 and any(ch.isupper() for ch in word[1:])  # "RL", "FoA", "TAC"
+            if (word[0].isupper() and not at_start) or acronym or any(ch.isdigit() for ch in word) or "-" in word:
                 return word
             return ""
         m = _CJK_CODE.search(self.folded, previous, head.start)
@@ -351,6 +361,12 @@ class Resolver:
             cause = self._cause(tokens, start)
             numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
             if not numbers:
+                if en and pending is not None and _MODIFYING.match(self.original[start : start + 24]):
+                    # "Capital expenditures, including principal payments on finance leases, were ...":
+                    # the aside changes what the figure is
+                    pending = replace(pending, unknown=self.original[start : start + 40].strip())
+                    aside = True
+                    continue
                 if aside or cause or (en and pending is not None and _APPOSITIVE.match(self.original[start : start + 20])):
                     aside = True
                     continue
@@ -479,6 +495,12 @@ class Resolver:
                 named.unknown = between.strip()[:40] or "?"
             own = named if named.named else own
             change_of = before
+        if not own.member and not own.part and change_of is None:
+            member_after = self._member_after(token, right)  # "revenue increased by 18% in United States & Canada"
+            if member_after is not None:
+                own.member, own.members = member_after.get("member") or "", [member_after.get("member") or ""]
+        if change_of is not None:
+            pass
         elif not (own.metric or own.margin is not None):
             metric_after = self._metric_after(token, right)  # "60%的营业利润", "$156 million on property and equipment"
             if metric_after is not None:
@@ -536,6 +558,12 @@ class Resolver:
             return first
         return None
 
+    def _member_after(self, token: Token, right: list[Token]) -> Token | None:
+        first = next((t for t in right if t.kind == "term"), None)
+        if first is None or not first.has("member"):
+            return None
+        return first if re.fullmatch(r"\s*(?:in|at|from|for)\s+(?:the\s+)?", self.folded[token.end : first.start]) else None
+
     def _metric_after(self, token: Token, right: list[Token]) -> Token | None:
         first = next((t for t in right if t.kind == "term"), None)
         if first is None or not (first.has("metric") or first.has("margin")):
@@ -577,8 +605,8 @@ class Resolver:
                 return "run_rate"
             if change_of is not None:
                 return "change"
-            if previous is not None and previous.role == "change" and not near and previous.claim.kind == "money":
-                return "change"  # "increased $1.7 billion and $1.5 billion"
+            if previous is not None and previous.role in ("change", "growth") and not near:
+                return "change"  # "increased $1.7 billion and $1.5 billion", "$32.9 billion or 5.1% and $36.8 billion"
             if prev is not None and (prev.has("dir") and not prev.has("to") or prev.get("measure") == "incremental"):
                 return "change"
             if prev is not None and prev.has("base"):
