@@ -144,6 +144,7 @@ class Resolver:
         self.folded = folded
         self.context = context
         self.vocab = vocab
+        self.frame_rate = ""
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
         self.section: list[FiscalLabel] | None = None  # a heading's period ("Six Months Ended June 30, 2025")
 
@@ -172,7 +173,10 @@ class Resolver:
         members = [t for t in plain if t.has("member")] or [t for t in terms if t.aside and t.has("member")]
         names = list(dict.fromkeys(t.get("member") or "" for t in members))
         if names:
-            subject.member = names[0] if en else names[-1]
+            adjacent = len(members) >= 2 and self.folded[members[-2].end : members[-1].start].strip() == ""
+            # "FoA other revenue": the line within the segment, named last; else English names the
+            # subject first ("Revenue in the United States and Canada, Netflix's largest market")
+            subject.member = names[-1] if (not en or adjacent) else names[0]
             subject.members = names
             joined = len(names) >= 2 and all(
                 _JOINED.match(self.folded[a.end : b.start]) or self.folded[a.end : b.start].strip() in ("&", "和")
@@ -180,6 +184,12 @@ class Resolver:
             )
             if joined:  # "automotive & services and other segment": more than one member at once
                 subject.several = " & ".join(names)
+        parts_joined = [t for t in plain if t.has("part") and any(
+            _JOINED.match(self.folded[t.end : m.start]) or self.folded[t.end : m.start].strip() in ("&",)
+            for m in members if m.start >= t.end
+        )]  # fmt: skip
+        if parts_joined and names:
+            subject.several = self.original[parts_joined[0].start : members[-1].end]
         if names and not heads:
             last = members[-1]
             gap = self.folded[last.end : tokens[-1].end if tokens else last.end]
@@ -351,6 +361,7 @@ class Resolver:
         pending: Subject | None = None
         current: Reading | None = None
         guidance = False
+        self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
         readings: list[Reading] = []
         for index in sorted(clauses):
@@ -374,6 +385,9 @@ class Resolver:
                     if token.mark is not None and not self._after_base(tokens, i):
                         frame = self._readings(token.mark, self._now(frame)) or frame
                 guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(tokens))
+                rates = [t.get("measure") for t in _terms(tokens) if t.get("measure") in ("yoy", "qoq")]
+                if rates:
+                    self.frame_rate = rates[-1] or ""
                 subject = self.subject_of(tokens, en, start, clause_initial=True)
                 if pending is not None and subject.company and not subject.veto:
                     continue  # "Revenue in UCAN, Netflix's largest market, rose ...": an aside
@@ -562,7 +576,11 @@ class Resolver:
         first = next((t for t in right if t.kind == "term"), None)
         if first is None or not first.has("member"):
             return None
-        return first if re.fullmatch(r"\s*(?:in|at|from|for)\s+(?:the\s+)?", self.folded[token.end : first.start]) else None
+        if not re.fullmatch(r"\s*(?:in|at|from|for)\s+(?:the\s+)?", self.folded[token.end : first.start]):
+            return None
+        if re.match(r"\s*(?:&|and)\s+[A-Z]", self.original[first.end : first.end + 12]):
+            return None  # "United States & Canada": a longer name than the one found
+        return first
 
     def _metric_after(self, token: Token, right: list[Token]) -> Token | None:
         first = next((t for t in right if t.kind == "term"), None)
@@ -600,6 +618,8 @@ class Resolver:
             return "ex_fx"
         if "non_gaap" in measures or subject.non_gaap:
             return "non_gaap"
+        if claim.kind == "money" and subject.margin and subject.metric is None:
+            subject.metric, subject.margin = subject.margin, None  # "gross margin of $180.7 billion": the amount
         if claim.kind == "money" or (claim.kind == "count" and subject.metric in _COUNT_METRICS):
             if "run_rate" in measures:
                 return "run_rate"
@@ -731,7 +751,7 @@ class Resolver:
                 first = "qoq" if "incremental" in measures else "yoy"
                 claim.alt_measures = [first, "qoq" if first == "yoy" else "yoy"]
         elif role == "growth":
-            claim.measure = _rate(lead, right, claim.end)
+            claim.measure = _rate(lead, right, claim.end, self.frame_rate)
             down = change_of.get("change_of") == "down" if change_of is not None else _down(lead) or _down(right[:1])
             said = change_of is not None or any(t.has("dir") for t in (*_terms(lead), *_terms(right[:1])))
             if not said and previous is not None and previous.claim.stated < 0:
@@ -858,6 +878,11 @@ class Resolver:
                 claim.period, claim.readings = (base[0], base[1:]) if base else (None, [])
             else:
                 claim.base = base[0] if base else None
+                period = claim.period
+                if claim.base is not None and (claim.base.is_quarter, claim.base.ytd) != (period.is_quarter, period.ytd):
+                    # "grew 79% year-on-year compared to the first half of fiscal year 2025": the half after
+                    label = claim.base
+                    claim.period, claim.readings = FiscalLabel(label.year + 1, label.quarter, label.ytd), []
         if claim.period is None and not claim.reason:
             claim.reason, claim.reason_args = "no_period", {}
         return explicit, source
@@ -876,12 +901,12 @@ class Resolver:
             start = 0     # of $3.00 billion and $4.97 billion, respectively": each list on its own
             for word in words:
                 part = [r for r in readings if start <= r.claim.start < word.start]
-                self._pair(part, word, lists)
+                self._pair(part, word, lists, sentence)
                 start = word.end
             return
-        self._pair(readings, words[0] if words else None, lists)
+        self._pair(readings, words[0] if words else None, lists, sentence)
 
-    def _pair(self, readings: list[Reading], word: Token | None, lists: list) -> None:
+    def _pair(self, readings: list[Reading], word: Token | None, lists: list, sentence: Sentence | None = None) -> None:
         group = [r for r in readings if word is None or r.claim.start < word.start]
         items = self._items(group)
         own = [labels for is_base, labels in lists if not is_base]
@@ -889,6 +914,8 @@ class Resolver:
         if own:
             labels = own[0]
             tail = items if len(items) == len(labels) else []
+            if all(label.is_year for label in labels) and self._quarters_named(sentence):
+                tail = []  # "between the third and fourth quarters of 2024, 2023 and 2022": not the years
             if tail:
                 for item, label in zip(tail, labels, strict=True):
                     for reading in item:
@@ -915,6 +942,12 @@ class Resolver:
         for reading in group:
             if not reading.claim.reason:
                 reading.claim.reason, reading.claim.reason_args = "respectively", {}
+
+    @staticmethod
+    def _quarters_named(sentence: Sentence | None) -> bool:
+        return sentence is not None and any(
+            t.mark is not None and t.mark.kind in ("quarter", "fiscal_quarter") for t in sentence.tokens
+        )
 
     def _items(self, group: list[Reading]) -> list[list[Reading]]:
         """Figures listed as items, "$32.9 billion or 5.1%" being one item (an amount and its rate)."""
@@ -1012,7 +1045,7 @@ _UNKNOWN_ROLE = {
 }
 
 
-def _rate(lead: list[Token], right: list[Token], figure_end: int = -1) -> str:
+def _rate(lead: list[Token], right: list[Token], figure_end: int = -1, frame: str = "") -> str:
     """Year-on-year or sequential: a word straight after the figure says it first ("up 5%
     sequentially"), else the nearest before it ("同比增长12%", "Sequentially, revenue declined 1%");
     by default, on the year."""
@@ -1022,7 +1055,7 @@ def _rate(lead: list[Token], right: list[Token], figure_end: int = -1) -> str:
     for t in reversed(_terms(lead)):
         if t.get("measure") in ("yoy", "qoq"):
             return t.get("measure") or "yoy"
-    return "yoy"
+    return frame or "yoy"
 
 
 def _direction(tokens: list[Token]) -> str:

@@ -156,7 +156,8 @@ class TableReader:
                 head.denominator = self.vocab.denominator((self.folded if folded is None else folded)[ratio.start : ratio.end])
         head.ttm = "ttm" in measures or "(ttm)" in text
         head.quarter_only = any(w in text for w in ("(quarter)", "(单季)", "(单季度)"))
-        if known and not any(t.has("filer") and t.has("metric") for t in terms):
+        ambiguous = any(t.get("metric") in ("opex", "profit") for t in terms)
+        if known and not ambiguous and not any(t.has("filer") and t.has("metric") for t in terms):
             # the brief's own row labels; a filer's own word for a metric comes first ("Net sales")
             head.metric, head.ttm = known[0], head.ttm or known[1]
         for t in terms:
@@ -214,7 +215,7 @@ class TableReader:
         if claim.kind == "number":
             if metric and metric.startswith("eps"):
                 claim.kind = "money"
-            elif role in ("yoy", "qoq", "margin", "share", "implied"):
+            elif role in ("yoy", "qoq", "margin", "share", "implied", "ratio", "ex_fx"):
                 claim.kind = "percent"
             elif power is None:
                 claim.reason = "no_unit"  # a table that says in what unit nowhere: no guess
@@ -249,6 +250,8 @@ class TableReader:
             claim.measure = role
             if role == "share":
                 claim.share_of = claim.share_of or "revenue"
+        elif role == "margin" and claim.kind == "money":
+            claim.measure, claim.metric = "level", margin or metric  # Apple's "gross margin" in dollars
         elif role == "margin":
             claim.measure = "margin"
             claim.metric = margin or ("operating_income" if metric in (None, "revenue") else metric)
@@ -454,6 +457,9 @@ class GridReader(TableReader):
             role = "pp" if cell.points else "change_pct" if cell.percent or group.role in ("yoy", "ex_fx") else (
                 "change_amount"
             )
+        named = group.margin if group.margin is not None else group.metric
+        if row.metric and named and row.metric != named and not row.member:
+            row = replace(row, unknown=True)  # "Gross margin: Products": the products' gross margin
         merged = Head(
             metric=row.metric or group.metric or column.metric,
             margin=row.margin if row.margin is not None else group.margin,
@@ -463,11 +469,18 @@ class GridReader(TableReader):
             ttm=row.ttm or column.ttm,
             denominator=row.denominator or group.denominator or column.denominator,
         )
-        if claim.kind == "number" and cell.points:
+        if claim.kind == "number" and cell.currency and power is not None:
+            claim.kind, claim.power = "money", power  # "$| 180,683": an amount, whatever the row says
+            claim.stated, claim.step = claim.stated.scaleb(power), claim.step.scaleb(power)
+            if merged.role in ("margin", "ratio"):
+                merged.role = "margin"
+        elif claim.kind == "number" and cell.points:
             claim.kind = "points"  # "2.0 pts.": a change in a margin
             if merged.role == "yoy":
                 merged.role = "pp"
-        elif claim.kind == "number" and (cell.percent or merged.role in ("yoy", "qoq", "share", "margin", "ex_fx")):
+        elif claim.kind == "number" and (
+            cell.percent or merged.role in ("yoy", "qoq", "share", "margin", "ex_fx", "ratio")
+        ):
             claim.kind = "percent"
         self._fill(claim, merged, Head(), "", power)
         if role == "change_amount" and claim.kind == "money":

@@ -18,6 +18,7 @@ from caibao.analysis.measures import Figure
 from caibao.analysis.rounding import round_half_up
 from caibao.claims.explain import Explainer
 from caibao.claims.model import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Claim
+from caibao.claims.vocab import base as base_data
 from caibao.facts.catalogue import catalogue
 from caibao.facts.index import FactIndex
 from caibao.facts.periods import FiscalLabel
@@ -37,6 +38,7 @@ _REVENUE_METRICS = ("revenue", "segment_revenue", "line_revenue", "region_revenu
 _WHOLE_OF = {metric: family["revenue"] for family in _FAMILIES.values() for metric in family.values()}
 # Metrics a filer reports apart only where they differ from the usual one (facts/data/xbrl_map.toml
 # [alternates]): elsewhere the usual one is the same figure.
+_OUTFLOWS = frozenset(base_data()["outflows"]["metrics"])
 _FALLBACK = {"contract_revenue": "revenue", "consolidated_net_income": "net_income",
              "segment_contract_revenue": "segment_revenue"}
 
@@ -235,6 +237,8 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
         assert why is not None
         claim.verdict, claim.explanation = UNVERIFIABLE, say("why", why[0], **why[1])
         return
+    if claim.metric in _OUTFLOWS and claim.measure == "level" and claim.stated < 0:
+        claim.stated = -claim.stated  # "(37,256)" in a cash flow statement: cash out, the amount 37,256
     judged: list[tuple[Variant, Figure]] = []
     for variant in variants(claim, index):
         figure = compute(claim, index, variant.label, measure=variant.measure, base=variant.base, whole=variant.whole)
