@@ -225,7 +225,7 @@ class Resolver:
             m = _HEAD_NOUN.match(self.folded, last.end, last.end + 24) if not heads else None
             if m:  # "financing receivables", "AWS backlog": the member's something else
                 subject.unknown = self.original[last.start : m.end()]
-            following = next((t for t in tokens if t.start >= last.end), None)
+            following = next((t for t in tokens if t.start >= last.end and not (t.has("and") and len(t.attrs) == 1)), None)
             gap = self.folded[last.end : following.start if following else last.end + 20]
             w = _NEXT_WORD.match(gap)
             if en and w and w.group(1) not in _FUNCTION_WORDS and w.group(1) not in _PLAIN and (
@@ -540,9 +540,9 @@ class Resolver:
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
             subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
         if period_from is not None:  # a cause keeps the period of the figure it explains
-            own_period, source = self._period(claim, lead, right, True, period_from, frame)
+            own_period, source = self._period(claim, lead, right, True, period_from, frame, role)
         else:
-            own_period, source = self._period(claim, lead, right, inherited, current, frame)
+            own_period, source = self._period(claim, lead, right, inherited, current, frame, role)
         reading = Reading(claim, subject, role, inherited, own_period, source)
         if (
             source == "trailing" and inherited and current is not None and current.period_from in ("frame", "document")
@@ -600,7 +600,7 @@ class Resolver:
         change_of: Token | None,
     ) -> str:
         terms_lead, terms_right = _terms(lead), _terms(right)
-        near = [t for t in terms_lead if not (t.has("qual") and len(t.attrs) == 1)]
+        near = [t for t in terms_lead if not (t.has("qual") and len(t.attrs) == 1) and not (t.has("and") and len(t.attrs) == 1)]
         prev = near[-1] if near and self._adjacent(near[-1], token, terms_lead) else None
         close_right = [t for t in terms_right if t.start - token.end <= 3 or t is (terms_right[0] if terms_right else None)]
         measures = {t.get("measure") for t in (*terms_lead, *terms_right[:3]) if t.has("measure")}
@@ -735,6 +735,9 @@ class Resolver:
         elif role == "change":
             claim.measure = "change"
             down = change_of.get("change_of") == "down" if change_of else _down(lead)
+            said = change_of is not None or any(t.has("dir") for t in _terms(lead))
+            if not said and previous is not None and previous.claim.stated < 0:
+                down = True  # "decreases of $3.00 billion and $4.97 billion": both down
             if down:
                 _negate(claim)
             if not change_of and _direction(lead) == "any":
@@ -822,6 +825,7 @@ class Resolver:
         inherited: bool,
         current: Reading | None,
         frame: list[FiscalLabel] | None,
+        role: str = "",
     ) -> tuple[bool, str]:
         """Set the claim's period (and other readings, and a named base); (whether the text names it,
         where it came from)."""
@@ -854,6 +858,9 @@ class Resolver:
             assert mark is not None
             base_now = current.claim.period if current is not None and inherited else now
             found, explicit, source = self._readings(mark, base_now), True, "trailing"
+        elif role == "base" and current is not None and current.claim.period is not None:
+            # "compared to $307.2 billion in revenues": the figure compared with, a year before
+            found, source = [current.claim.period.year_ago()], "inherited"
         elif (
             inherited and current is not None and current.claim.period is not None
             and current.period_from != "local" and not level_after_level

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -316,15 +317,40 @@ class LogicalCell:
 class GridReader(TableReader):
     """HTML tables: header rows read column by column over their spans, "$" and "%" cells taken
     with the figure beside them, group rows ("Net Sales:", "Year-over-year Percentage Growth:")
-    giving the metric or measure of the rows under them."""
+    giving the metric or measure of the rows under them, and the segment a heading above names."""
+
+    section_member = ""
 
     def read_grids(self, grids: list, span: tuple[int, int] | None = None) -> list[Claim]:
         claims: list[Claim] = []
+        sections = self._sections(grids)
         for grid in grids:
             if span is not None and not (span[0] <= grid.start < span[1]):
                 continue
+            at = bisect_right(sections, (grid.start, "\uffff")) - 1
+            self.section_member = sections[at][1] if at >= 0 else ""
             claims.extend(self._grid(grid))
         return claims
+
+    def _sections(self, grids: list) -> list[tuple[int, str]]:
+        """(offset, member) of each heading line outside the tables: "Walmart U.S. Segment" heads the
+        tables under it until the next heading ("Liquidity and Capital Resources")."""
+        found: list[tuple[int, str]] = []
+        spans = [(g.start, g.end) for g in grids]
+        j = 0
+        for m in re.finditer(r"[^\n]+", self.folded):
+            while j < len(spans) and spans[j][1] <= m.start():
+                j += 1
+            if j < len(spans) and spans[j][0] <= m.start() < spans[j][1]:
+                continue
+            line = m.group(0).strip()
+            if not line or len(line) > 60 or line[-1] in ".。:;,!?" or line[0].isdigit() or "|" in line:
+                continue
+            if not re.search(r"[a-z\u4e00-\u9fff]", line):
+                continue
+            head = self.head_text(line)
+            found.append((m.start(), head.member if head.member and not head.metric else ""))
+        return found
 
     def _logical(self, row: list) -> list[LogicalCell]:
         cells: list[LogicalCell] = []
@@ -383,6 +409,8 @@ class GridReader(TableReader):
         )
         claims: list[Claim] = []
         group = self._heading(grid.start)
+        if not group.member and self.section_member:
+            group = replace(group, member=self.section_member)
         for row in opening:
             group = self.label_head(row[0])
         if ratio_table:
@@ -469,7 +497,10 @@ class GridReader(TableReader):
             ttm=row.ttm or column.ttm,
             denominator=row.denominator or group.denominator or column.denominator,
         )
-        if claim.kind == "number" and cell.currency and power is not None:
+        per_share = (row.metric or group.metric or "").startswith("eps")
+        if claim.kind == "number" and per_share:
+            claim.kind = "money"  # "Diluted EPS | $5.80": dollars a share, never scaled by the table's unit
+        elif claim.kind == "number" and cell.currency and power is not None:
             claim.kind, claim.power = "money", power  # "$| 180,683": an amount, whatever the row says
             claim.stated, claim.step = claim.stated.scaleb(power), claim.step.scaleb(power)
             if merged.role in ("margin", "ratio"):
