@@ -68,6 +68,7 @@ _NEXT_WORD = re.compile(r"\s*(?:(?:and|&)\s+)?([a-z][a-z-]{2,})")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
 _MODIFYING = re.compile(r"^\s*(?:including|excluding|net of|inclusive of|exclusive of|adjusted for)\b", re.I)
+_FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+)$", re.I)
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
 _PREFIX_NOISE = re.compile(r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I)
@@ -147,6 +148,7 @@ class Resolver:
         self.frame_rate = ""
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
         self.section: list[FiscalLabel] | None = None  # a heading's period ("Six Months Ended June 30, 2025")
+        self.section_qualifier: tuple[str, str] | None = None  # (metric, heading) a heading qualifies
 
     # -- subjects ---------------------------------------------------------------------------
 
@@ -350,6 +352,7 @@ class Resolver:
     # -- a sentence -------------------------------------------------------------------------
 
     def sentence(self, sentence: Sentence) -> list[Claim]:
+        self._heading_subject(sentence)
         if self._heading(sentence):
             return []
         en = not _HAN.search(self.original, sentence.start, sentence.end)
@@ -372,6 +375,11 @@ class Resolver:
             cause = self._cause(tokens, start)
             numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
             if not numbers:
+                first = next((t for t in tokens if t.kind == "term"), None)
+                if current is not None and first is not None and first.get("measure") in ("ex_fx", "non_gaap") and (
+                    self.folded[start : first.start].strip() == ""
+                ):  # "... $307.2 billion in revenues, excluding hedging effect, for 2023"
+                    current.claim.measure = first.get("measure") or "ex_fx"
                 if en and pending is not None and _MODIFYING.match(self.original[start : start + 24]):
                     # "Capital expenditures, including principal payments on finance leases, were ...":
                     # the aside changes what the figure is
@@ -406,6 +414,11 @@ class Resolver:
                 readings.append(reading)
                 current, pending = reading, None
                 previous_end = tokens[i].end
+        if self.section_qualifier is not None:
+            metric, heading = self.section_qualifier
+            for reading in readings:
+                if reading.claim.metric == metric and reading.claim.segment and not reading.claim.reason:
+                    reading.claim.reason, reading.claim.reason_args = "section", {"heading": heading}
         self._respectively(sentence, readings)
         spoken = [r.claim.period for r in readings if r.claim.period is not None and r.claim.period_explicit]
         if spoken or frame:
@@ -438,6 +451,18 @@ class Resolver:
         if found:
             self.section = found
         return bool(found)
+
+    def _heading_subject(self, sentence: Sentence) -> None:
+        """A heading that names a metric in words caibao cannot resolve ("Trends in Our Revenue by
+        User Geography") qualifies that metric in the section under it."""
+        text = self.original[sentence.start : sentence.end].strip()
+        if len(text) > 100 or text.endswith((".", "。", ":")) or any(t.kind == "num" for t in sentence.tokens):
+            return
+        if not re.search(r"[A-Za-z\u4e00-\u9fff]", text) or _FURNITURE.match(text):
+            return  # a page number or "Table of Contents": the page, not the section
+        metrics = [t.get("metric") for t in sentence.tokens if t.kind == "term" and t.has("metric")]
+        words = self._uncovered(sentence.tokens, sentence.start) if metrics else ""
+        self.section_qualifier = (metrics[0] or "", text) if metrics and words else None
 
     def _cause(self, tokens: list[Token], start: int) -> bool:
         first = next((t for t in tokens if t.kind == "term"), None)

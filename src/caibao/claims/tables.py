@@ -412,7 +412,8 @@ class GridReader(TableReader):
         if not group.member and self.section_member:
             group = replace(group, member=self.section_member)
         for row in opening:
-            group = self.label_head(row[0])
+            label = self._group_head(row[0])
+            group = replace(label, member=label.member or group.member, metric=label.metric or group.metric)
         if ratio_table:
             group = replace(group, role="ratio", denominator=self.vocab.denominator(_RATIO_LEAD.search(lead_in).group(0)))
         above = Head()  # the data row above: "As a percentage of revenues" is that row's ratio
@@ -421,8 +422,10 @@ class GridReader(TableReader):
             values = [c for c in row[1:] if self._numeric(c)] if label_cell else [c for c in row if self._numeric(c)]
             label = self.label_head(label_cell) if label_cell else Head()
             if not values:
-                if label_cell is not None:
-                    group = label
+                if label_cell is not None:  # a group row: its words head the rows under it
+                    label = self._group_head(label_cell)
+                    group = replace(label, member=label.member or (self._heading(grid.start).member or
+                                                                   self.section_member))  # fmt: skip
                 continue
             if label.role == "ratio" and not (label.metric or label.member or label.margin):
                 label = replace(above, role="ratio", readings=[])
@@ -463,10 +466,18 @@ class GridReader(TableReader):
             head.unknown = True  # "FX impact", "Constant currency": not the filed figure
         return head
 
-    def label_head(self, cell: LogicalCell) -> Head:
+    def _group_head(self, cell: LogicalCell) -> Head:
+        """A group row's label. Other words in it ("Financial Results:") say nothing against the rows
+        under it; a narrowing word ("Excluding Fuel") does."""
+        label = self.label_head(cell)
+        label.unknown = any(t.has("narrow") for t in tokenize(self.folded[cell.start : cell.end], self.vocab))
+        return label
+
+    def label_head(self, cell: LogicalCell, allowed: frozenset[str] = _LEFTOVER_OK) -> Head:
+        """A row label, unknown where words no token explains remain in it."""
         text = _FOOTNOTE.sub(" ", self.folded[cell.start : cell.end]).strip(" :")
         head = self.head(Cell(0, len(text), text), text)
-        if _row_labels().get(_label_key(text)) is None and self._leftover(text, _LEFTOVER_OK):
+        if _row_labels().get(_label_key(text)) is None and self._leftover(text, allowed):
             head.unknown = True  # "Hedging gains", "Deferred revenue": a row caibao cannot name
         return head
 
@@ -518,6 +529,6 @@ class GridReader(TableReader):
             claim.measure, claim.alt_measures = "change", ["yoy"]
         if role == "ex_fx":
             claim.measure = "ex_fx"
-        if (row.unknown or column.unknown) and not claim.reason:
+        if (row.unknown or column.unknown or group.unknown) and not claim.reason:
             claim.reason, claim.reason_args = "unclear", {}
 
