@@ -16,6 +16,7 @@ from caibao.facts.model import Fact
 from caibao.facts.periods import FiscalLabel
 
 FOUR = Decimal(4)
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,20 @@ class Figure:
     sources: tuple[str, ...]
     derived: bool = True
     decimals: int | None = None  # stated precision of a level (the coarsest input's, for a sum)
+    error: Decimal = Decimal(0)  # how far the true value may lie from `value`: the inputs' rounding
 
     @classmethod
     def of(cls, fact: Fact) -> Figure:
-        return cls(fact.value, fact.unit, (fact.id,), derived=fact.derived, decimals=fact.decimals)
+        return cls(fact.value, fact.unit, (fact.id,), derived=fact.derived, decimals=fact.decimals,
+                   error=fact.tolerance)  # fmt: skip
+
+
+def _ratio_error(a: Figure, b: Figure) -> Decimal:
+    """The uncertainty of a / b (in percent) from the rounding of a and b, to first order."""
+    assert a.value is not None and b.value is not None
+    if b.value == 0:
+        return Decimal(0)
+    return HUNDRED * (a.error / abs(b.value) + abs(a.value) * b.error / (b.value * b.value))
 
 
 def level(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> Figure | None:
@@ -45,7 +56,9 @@ def growth(now: Figure | None, base: Figure | None) -> Figure | None:
     """Percent change between two figures of the same measure, citing both."""
     if now is None or base is None or now.value is None or base.value is None:
         return None
-    return Figure(growth_pct(now.value, base.value), "percent", now.sources + base.sources)
+    value = growth_pct(now.value, base.value)
+    error = _ratio_error(now, base) if value is not None else Decimal(0)
+    return Figure(value, "percent", now.sources + base.sources, error=error)
 
 
 def _change(index: FactIndex, metric: str, label: FiscalLabel, base_label: FiscalLabel, member: str) -> Figure | None:
@@ -116,7 +129,8 @@ def ttm(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> 
         return None
     facts = [q for q in quarters if q]
     total = sum((q.value for q in facts), Decimal(0))
-    return Figure(total, spec.unit, tuple(q.id for q in facts), decimals=min(q.decimals for q in facts))
+    return Figure(total, spec.unit, tuple(q.id for q in facts), decimals=min(q.decimals for q in facts),
+                  error=sum((q.tolerance for q in facts), Decimal(0)))  # fmt: skip
 
 
 # A metric the filings may leave untagged, and how to make it from the ones they do tag.
@@ -144,7 +158,8 @@ def amount(index: FactIndex, metric: str, label: FiscalLabel, member: str = "", 
             top_metric = sales
         top, less = index.get(top_metric, label, member), index.get(less_metric, label, member)
         if top is not None and less is not None:
-            return Figure(top.value - less.value, top.unit, (top.id, less.id), decimals=min(top.decimals, less.decimals))
+            return Figure(top.value - less.value, top.unit, (top.id, less.id), decimals=min(top.decimals, less.decimals),
+                          error=top.tolerance + less.tolerance)  # fmt: skip
     return None
 
 
@@ -152,11 +167,13 @@ def quotient(part: Figure | None, whole: Figure | None) -> Figure | None:
     """`part` as a percent of `whole`, citing both: a margin or a share."""
     if part is None or whole is None or part.value is None or whole.value is None:
         return None
-    return Figure(share_pct(part.value, whole.value), "percent", part.sources + whole.sources)
+    value = share_pct(part.value, whole.value)
+    error = _ratio_error(part, whole) if value is not None else Decimal(0)
+    return Figure(value, "percent", part.sources + whole.sources, error=error)
 
 
 def difference(now: Figure | None, base: Figure | None) -> Figure | None:
     """`now` less `base` in the unit of both: a change in amount, or in percentage points."""
     if now is None or base is None or now.value is None or base.value is None:
         return None
-    return Figure(now.value - base.value, now.unit, now.sources + base.sources)
+    return Figure(now.value - base.value, now.unit, now.sources + base.sources, error=now.error + base.error)

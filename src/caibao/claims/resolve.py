@@ -282,8 +282,9 @@ class Resolver:
                 return ""
             at_start = self.original[previous : previous + m.start(1)].strip() == "" and self._sentence_start(previous)
             acronym = len(word) >= 2 and any(ch.isupper() for ch in word[1:])  # "RL", "FoA", "TAC"
-            if (word[0].isupper() and not at_start) or acronym or any(ch.isdigit() for ch in word) or "-" in word:
-                return word
+            if word[0].isupper() or acronym or any(ch.isdigit() for ch in word) or "-" in word:
+                return word  # "Automation revenue", "H20 sales", "data-center revenue"
+            del at_start
             return ""
         m = _CJK_CODE.search(self.folded, previous, head.start)
         if m and m.end() == head.start and m.start() < head.start:
@@ -296,9 +297,7 @@ class Resolver:
         before = [t for t in tokens if t.end <= head.start]
         if before and before[-1].has("narrow") and self.folded[before[-1].end : head.start].strip() == "":
             return self.original[before[-1].start : head.end]
-        after = next((t for t in tokens if t.start >= head.end), None)
-        gap_end = after.start if after is not None else head.end + 16
-        m = _HEAD_NOUN.match(self.folded, head.end, gap_end)
+        m = _HEAD_NOUN.match(self.folded, head.end, head.end + 40)
         if m:
             return self.original[head.start : m.end()]
         return ""

@@ -336,6 +336,11 @@ class GridReader(TableReader):
         """(offset, member) of each heading line outside the tables: "Walmart U.S. Segment" heads the
         tables under it until the next heading ("Liquidity and Capital Resources")."""
         found: list[tuple[int, str]] = []
+        for grid in grids:  # a one-cell table is a heading set as a table ("| Software |")
+            cells = [c for row in grid.rows for c in row if self.folded[c.start : c.end].strip()]
+            if len(cells) == 1 and len(self.folded[cells[0].start : cells[0].end].strip()) <= 60:
+                head = self.head_text(self.folded[cells[0].start : cells[0].end])
+                found.append((grid.start, head.member if head.member and not head.metric else ""))
         spans = [(g.start, g.end) for g in grids]
         j = 0
         for m in re.finditer(r"[^\n]+", self.folded):
@@ -350,7 +355,7 @@ class GridReader(TableReader):
                 continue
             head = self.head_text(line)
             found.append((m.start(), head.member if head.member and not head.metric else ""))
-        return found
+        return sorted(found)
 
     def _logical(self, row: list) -> list[LogicalCell]:
         cells: list[LogicalCell] = []
@@ -436,8 +441,8 @@ class GridReader(TableReader):
                 column = self.head_text(" ".join(heads.get(cell.column, [])))
                 if _CHANGE_HEAD.search(" ".join(heads.get(cell.column, []))) and not column.role:
                     column.role = "change"
-                    if not column.readings and first_period is not None:
-                        column.readings = list(first_period.readings)
+                if column.role and not column.readings and first_period is not None:
+                    column.readings = list(first_period.readings)  # "Yr.-to-Yr. Percent Change": of the table's period
                 for mention in find_mentions(self.folded, cell.start, cell.end, table=True):
                     claim = Claim.of(self.original, mention, sentence, in_table=True, period_explicit=True)
                     self._fill_grid(claim, label, column, group, power, cell)
@@ -508,6 +513,10 @@ class GridReader(TableReader):
             ttm=row.ttm or column.ttm,
             denominator=row.denominator or group.denominator or column.denominator,
         )
+        if merged.role in ("yoy", "qoq") and (row.margin is not None) and not cell.percent:
+            merged.role = "pp"  # "Gross profit margin | 57.1% | 55.2% | 1.9": the margin's change, in points
+            if claim.kind == "number":
+                claim.kind = "points"
         per_share = (row.metric or group.metric or "").startswith("eps")
         if claim.kind == "number" and per_share:
             claim.kind = "money"  # "Diluted EPS | $5.80": dollars a share, never scaled by the table's unit

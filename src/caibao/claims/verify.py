@@ -109,12 +109,14 @@ def interval(claim: Claim) -> tuple[Decimal, Decimal]:
     return low - half, high + half
 
 
-def _within(value: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
+def _within(value: Decimal, bounds: tuple[Decimal, Decimal], error: Decimal = Decimal(0)) -> bool:
+    """Does the filed value (give or take `error`, the rounding of the facts it was computed
+    from) fall within what the stated figure covers?"""
     if bounds[1] == INFINITY:
-        return value >= bounds[0]
+        return value + error >= bounds[0]
     if bounds[0] == -INFINITY:
-        return value <= bounds[1]
-    return bounds[0] <= value < bounds[1]
+        return value - error <= bounds[1]
+    return bounds[0] <= value + error and value - error < bounds[1]
 
 
 @dataclass(frozen=True)
@@ -249,9 +251,9 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
             claim.explanation = say("why", "unclear_kind", kind=claim.kind, what=describe(claim, index, say, measure=False))
             return
         if claim.bound == "abs":  # a change the text gives without its direction
-            figure = Figure(abs(figure.value), figure.unit, figure.sources, figure.derived, figure.decimals)
+            figure = Figure(abs(figure.value), figure.unit, figure.sources, figure.derived, figure.decimals, figure.error)
         judged.append((variant, figure))
-        if _within(figure.value, interval(claim)):
+        if _within(figure.value, interval(claim), figure.error):
             _judge(claim, figure, index, say, variant)
             return
     if not judged:
@@ -275,7 +277,7 @@ def _judge(claim: Claim, figure: Figure, index: FactIndex, say: Explainer, varia
         "say", "filed", what=describe(claim, index, say), value=say.show(figure.value, claim),
         inputs=_inputs(claim, figure, index, say),
     )  # fmt: skip
-    if _within(figure.value, bounds):
+    if _within(figure.value, bounds, figure.error):
         claim.verdict, claim.explanation = SUPPORTED, filed
         return
     fx = _fx_explains(claim, index, say)
