@@ -134,6 +134,8 @@ class Context:
         g = mark.groups
         doc = self.period
         if mark.kind == "dated":
+            if "y" not in g and doc is not None and doc in self.calendar.ends:
+                g = {**g, "y": str(self.calendar.ends[doc].year)}  # "Six Months Ended June 30:" of this year
             end = _date(g)
             months = _SPAN_MONTHS.get(g.get("n", ""), 0)
             if end is None or not months:

@@ -40,9 +40,12 @@ def mdna_span(text: str) -> Section | None:
     """The longest stretch from an MD&A heading to the next item: the section itself, not its line
     in the table of contents."""
     best: Section | None = None
-    for m in _START.finditer(text):
+    starts = list(_START.finditer(text))
+    for i, m in enumerate(starts):
         end = _END.search(text, m.end())
         stop = end.start() if end else len(text)
+        if i + 1 < len(starts) and starts[i + 1].start() < stop:
+            continue  # the table of contents: the heading comes again before the section ends
         if best is None or stop - m.start() > best.end - best.start:
             best = Section(m.start(), stop)
     return best

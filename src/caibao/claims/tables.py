@@ -508,7 +508,7 @@ class GridReader(TableReader):
             metric=row.metric or group.metric or column.metric,
             margin=row.margin if row.margin is not None else group.margin,
             member=row.member or group.member or column.member,
-            readings=column.readings or row.readings,
+            readings=column.readings or row.readings or group.readings,
             role={"change_pct": "yoy", "change_amount": ""}.get(role, role),
             ttm=row.ttm or column.ttm,
             denominator=row.denominator or group.denominator or column.denominator,
