@@ -722,7 +722,9 @@ class Resolver:
         metric = subject.margin if subject.margin is not None else subject.metric
         named_metric = metric
         if subject.loss and claim.kind == "money" and role in ("level", "base"):
-            if subject.loss == "net" or (metric == "net_income"):
+            if subject.loss == "tax":
+                metric = "income_tax_provision"  # "a benefit from income taxes of $112 million"
+            elif subject.loss == "net" or (metric == "net_income"):
                 metric = "net_income"
             elif subject.loss == "operating" or metric == "operating_income":
                 metric = "operating_income"

@@ -63,6 +63,13 @@ class Head:
     quarter_only: bool = False  # "(quarter)", "(單季)"
     unknown: bool = False  # words that name nothing caibao knows
     denominator: str | None = None  # "Percent of Net Sales": what a ratio row divides by
+    whole: bool = False  # "Total revenue", "Consolidated": the company's
+
+
+# what a segment or line row can be followed by, as a measure of that same member
+_MEMBER_MEASURES = frozenset(
+    {"gross_profit", "operating_income", "cost_of_sales", "income_before_taxes", "total_operating_expenses"}
+)
 
 
 @cache
@@ -170,6 +177,10 @@ class TableReader:
                 head.member = t.get("member") or ""
         if head.margin is not None and not head.role:
             head.role = "margin"
+        # "Total net sales", "Consolidated": a row of the whole company, not of the member above it
+        head.whole = text.lstrip().startswith(("total", "consolidated", "合计", "总计", "合并")) or any(
+            t.has("whole") or t.has("company") for t in terms
+        )
         if any(t.has("narrow") for t in terms):
             head.unknown = True  # "Other cost of revenues": part of the line, not the line
         members = {t.get("member") for t in terms if t.has("member")}
@@ -434,6 +445,13 @@ class GridReader(TableReader):
                 continue
             if label.role == "ratio" and not (label.metric or label.member or label.margin):
                 label = replace(above, role="ratio", readings=[])
+            elif (label.margin is not None or label.metric in _MEMBER_MEASURES) and not (
+                label.member or label.whole
+            ) and (above.member and not above.metric and above.margin is None):
+                # "Software | 7,387" then "Gross margin | 83.9%": Software's gross margin. Only a
+                # measure a member has; "Services" under "Wearables" is a line of its own.
+                label = replace(label, member=above.member)
+                above = Head()
             else:
                 above = label
             sentence = self.original[row[0].start : row[-1].end]
