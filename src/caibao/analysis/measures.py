@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from caibao.analysis.rounding import growth_pct, share_pct
+from caibao.analysis.rounding import growth_pct, growth_pct_of_loss, share_pct
 from caibao.facts.catalogue import catalogue
 from caibao.facts.index import FactIndex
 from caibao.facts.model import Fact
@@ -58,6 +58,16 @@ def growth(now: Figure | None, base: Figure | None) -> Figure | None:
         return None
     value = growth_pct(now.value, base.value)
     error = _ratio_error(now, base) if value is not None else Decimal(0)
+    return Figure(value, "percent", now.sources + base.sources, error=error)
+
+
+def growth_of_loss(now: Figure | None, base: Figure | None) -> Figure | None:
+    """Percent change from a negative base, over the base's size ("(10)%" for a widening loss)."""
+    if now is None or base is None or now.value is None or base.value is None or base.value >= 0:
+        return None
+    value = growth_pct_of_loss(now.value, base.value)
+    assert value is not None
+    error = _ratio_error(now, base)
     return Figure(value, "percent", now.sources + base.sources, error=error)
 
 

@@ -25,6 +25,15 @@ def growth_pct(current: Decimal, base: Decimal) -> Decimal | None:
     return (current - base) / base * HUNDRED
 
 
+def growth_pct_of_loss(current: Decimal, base: Decimal) -> Decimal | None:
+    """Change from a negative `base` in percent of its size, the way filers print it: an operating
+    loss of 17,729 after 16,120 is "(10)%". Never shown by caibao itself (it says "n/m"); only a
+    reading under which a writer's figure is judged."""
+    if base >= 0:
+        return None
+    return (current - base) / -base * HUNDRED
+
+
 def share_pct(part: Decimal, whole: Decimal) -> Decimal | None:
     """`part` as a percent of `whole` (margins, shares of total); None when `whole` is 0."""
     if whole == 0:

@@ -103,11 +103,14 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
             continue  # 数十亿, 几百万, and the unit line 单位:百万美元
         if m.group("num") and sum(ch.isdigit() for ch in m.group("num")) > MAX_DIGITS:
             continue
-        t = tail.match(text, m.end(), end)
+        after = m.end()
+        if table and m.group("neg") == "(" and text.startswith(")", after) and text.startswith("%", after + 1):
+            after += 1  # "(10)%" in a table: minus ten percent
+        t = tail.match(text, after, end)
         mult, unit = (t.group("mult") or "", t.group("unit") or "") if t else ("", "")
         if mult and unit == "" and mult in ("b", "m", "k") and not m.group("cur"):
             mult = ""  # "3 m" is metres more often than millions without a currency sign
-        stop = m.end()
+        stop = m.end() if after == m.end() else after + 1
         if t and (mult or unit):
             stop = t.end("unit") if t.group("unit") else t.end("mult")
         mention = _mention(m, mult, unit, stop, table)

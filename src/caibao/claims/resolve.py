@@ -68,6 +68,8 @@ _NEXT_WORD = re.compile(r"\s*(?:(?:and|&)\s+)?([a-z][a-z-]{2,})")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
 _MODIFYING = re.compile(r"^\s*(?:including|excluding|net of|inclusive of|exclusive of|adjusted for)\b", re.I)
+_BREAKDOWN = re.compile(r"\s*(?:%s)" % "|".join(
+    re.escape(w) + (r"\b" if w[-1].isascii() else "") for w in base_data()["headings"]["breakdown"]))
 _FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+)$", re.I)
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
@@ -240,12 +242,12 @@ class Resolver:
                 subject.unknown = words  # "income from continuing operations of $2.2 billion"
         return subject
 
-    def _uncovered(self, tokens: list[Token], start: int) -> str:
+    def _uncovered(self, tokens: list[Token], start: int, end: int | None = None) -> str:
         """A phrase of words no token explains, standing where a subject would: the figure is about
         something caibao has no word for, so it is not the subject before it."""
-        end = tokens[-1].end if tokens else start
         if not tokens:
             return ""
+        end = tokens[-1].end if end is None else end
         text = self.folded[start:end]
         for t in sorted(tokens, key=lambda t: -t.start):
             if t.start >= start:
@@ -459,9 +461,13 @@ class Resolver:
             return
         if not re.search(r"[A-Za-z\u4e00-\u9fff]", text) or _FURNITURE.match(text):
             return  # a page number or "Table of Contents": the page, not the section
-        metrics = [t.get("metric") for t in sentence.tokens if t.kind == "term" and t.has("metric")]
-        words = self._uncovered(sentence.tokens, sentence.start) if metrics else ""
-        self.section_qualifier = (metrics[0] or "", text) if metrics and words else None
+        metrics = [t for t in sentence.tokens if t.kind == "term" and t.has("metric")]
+        self.section_qualifier = None
+        if not metrics or (re.search(r"[a-z]", text[:1]) or text.startswith(("•", "-", "("))):
+            return  # a heading opens with a capital; a bullet or a wrapped line does not
+        cut = _BREAKDOWN.match(self.folded, metrics[0].end, sentence.end)
+        if cut and self._uncovered(sentence.tokens, cut.end(), sentence.end):
+            self.section_qualifier = (metrics[0].get("metric") or "", text)
 
     def _cause(self, tokens: list[Token], start: int) -> bool:
         first = next((t for t in tokens if t.kind == "term"), None)

@@ -382,7 +382,8 @@ class GridReader(TableReader):
                 cells[-1].percent = cells[-1].percent or "%" in text
                 cells[-1].points = cells[-1].points or text.startswith(("pt", "bp"))
                 continue
-            cells.append(LogicalCell(cell.start, cell.end, cell.column, text, cell.span, currency=pending_currency))
+            cells.append(LogicalCell(cell.start, cell.end, cell.column, text, cell.span, currency=pending_currency,
+                                     percent=text.endswith("%")))  # fmt: skip
             pending_currency = False
         return cells
 

@@ -202,7 +202,11 @@ def compute(
     if measure in ("yoy", "qoq"):
         if measure == "qoq" and not label.is_quarter:
             return None
-        return measures.growth(at(label), at(_base_of(variant, measure)))
+        now, then = at(label), at(_base_of(variant, measure))
+        grown = measures.growth(now, then)
+        if grown is not None and grown.value is None:
+            grown = measures.growth_of_loss(now, then) or grown  # "(10)%" on a loss, as filers print it
+        return grown
     if measure.startswith("change_"):
         return measures.difference(at(label), at(_base_of(variant, measure[len("change_") :])))
     if measure == "margin":
