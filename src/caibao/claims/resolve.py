@@ -117,6 +117,7 @@ class Reading:
     inherited: bool
     own_period: bool
     period_from: str = "document"  # own | local | trailing | inherited | frame | document
+    compared: Reading | None = None  # for a base ("compared to $8.90 billion in 2023"), the figure it is the base of
 
 
 def _terms(tokens: list[Token]) -> list[Token]:
@@ -506,9 +507,17 @@ class Resolver:
         if cause is not None:
             # "..., primarily driven by increases in employee compensation of $1.5 billion": the figure
             # is about what the cause names, nothing before it
+            before_cause = lead[:cause]
             lead_start, lead = lead[cause].end, lead[cause + 1 :]
             pending, period_from = None, current
             current = None
+            marks = [i for i, t in enumerate(before_cause) if t.mark is not None and not self._after_base(before_cause, i)]
+            if period_from is None and marks:
+                # "Free cash flow for fiscal 2025 decreased when compared to fiscal 2024 due to an
+                # increase of $3.2 billion in capex": the cause is of the period the clause speaks of
+                mark = before_cause[marks[-1]].mark
+                assert mark is not None
+                frame = self._readings(mark, self._now(frame)) or frame
         else:
             period_from = None
         own = self.subject_of(lead, en, lead_start)
@@ -574,6 +583,8 @@ class Resolver:
         else:
             own_period, source = self._period(claim, lead, right, inherited, current, frame, role)
         reading = Reading(claim, subject, role, inherited, own_period, source)
+        if role == "base" and current is not None:
+            reading.compared = current
         if (
             source == "trailing" and inherited and current is not None and current.period_from in ("frame", "document")
             and role == "level" and current.claim.measure in ("yoy", "qoq", "change")
@@ -897,6 +908,11 @@ class Resolver:
             inherited and current is not None and current.claim.period is not None
             and current.period_from != "local" and not level_after_level
         ):  # fmt: skip
+            if current.compared is not None and claim.measure in ("change", "yoy", "qoq", "pp"):
+                # "$11.34 billion in 2024 compared to $8.90 billion in 2023, representing an increase
+                # of $2.44 billion": the change is of the later figure, not of its base
+                current = current.compared
+            assert current.claim.period is not None
             found = [current.claim.period, *current.claim.readings]
             explicit, source = current.own_period, "inherited"
         elif frame:

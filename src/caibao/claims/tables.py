@@ -532,6 +532,7 @@ class GridReader(TableReader):
             ttm=row.ttm or column.ttm,
             denominator=row.denominator or group.denominator or column.denominator,
         )
+        rate = merged.role if merged.role in ("yoy", "qoq") else "yoy"  # "Quarter-over-Quarter Change | 11.9 pts"
         if merged.role in ("yoy", "qoq") and (row.margin is not None) and not cell.percent:
             merged.role = "pp"  # "Gross profit margin | 57.1% | 55.2% | 1.9": the margin's change, in points
             if claim.kind == "number":
@@ -546,13 +547,15 @@ class GridReader(TableReader):
                 merged.role = "margin"
         elif claim.kind == "number" and cell.points:
             claim.kind = "points"  # "2.0 pts.": a change in a margin
-            if merged.role == "yoy":
+            if merged.role in ("yoy", "qoq"):
                 merged.role = "pp"
         elif claim.kind == "number" and (
             cell.percent or merged.role in ("yoy", "qoq", "share", "margin", "ex_fx", "ratio")
         ):
             claim.kind = "percent"
         self._fill(claim, merged, Head(), "", power)
+        if claim.measure == "pp":
+            claim.alt_measures = [rate]
         if role == "change_amount" and claim.kind == "money":
             claim.measure, claim.alt_measures = "change", ["yoy"]
         if role == "ex_fx":
