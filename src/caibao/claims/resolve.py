@@ -74,6 +74,7 @@ _FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+)$", re.I)
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
 _PREFIX_NOISE = re.compile(r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I)
+_REVENUE_WORDS = frozenset({"revenue", "product_revenue", "service_revenue"})
 _COUNT_METRICS = {key for key, m in catalogue().metrics.items() if m.kind == "count" and m.unit == "members"}
 _PER_SHARE = ("eps_diluted", "eps_basic")
 _CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
@@ -173,6 +174,8 @@ class Resolver:
                     subject.margin = named[-1].get("metric") if named else ""
             else:
                 subject.metric = head.get("metric")
+            if subject.metric in _REVENUE_WORDS and self._cost_of(head, plain):
+                subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue decreased $3.25 billion"
             subject.unknown = self._unknown_before(head, tokens, en, start) or self._narrowed(head, tokens)
         subject.ratio = any(t.has("ratio") for t in plain)
         members = [t for t in plain if t.has("member")] or [t for t in terms if t.aside and t.has("member")]
@@ -189,6 +192,8 @@ class Resolver:
             )
             if joined:  # "automotive & services and other segment": more than one member at once
                 subject.several = " & ".join(names)
+        if names and not heads and self._cost_of(members[-1], plain):
+            subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue": a member named with its revenue
         parts_joined = [t for t in plain if t.has("part") and any(
             _JOINED.match(self.folded[t.end : m.start]) or self.folded[t.end : m.start].strip() in ("&",)
             for m in members if m.start >= t.end
@@ -242,6 +247,14 @@ class Resolver:
             if words:
                 subject.unknown = words  # "income from continuing operations of $2.2 billion"
         return subject
+
+    def _cost_of(self, head: Token, plain: list[Token]) -> bool:
+        """Is the revenue word `head` the end of "cost(s) of [a name] revenue"?"""
+        before = [t for t in plain if t.end <= head.start]
+        at = head.start
+        while before and before[-1].has("member") and self.folded[before[-1].end : at].strip() in ("", "and", "&"):
+            at = before.pop().start
+        return bool(before) and before[-1].has("cost_of") and self.folded[before[-1].end : at].strip() == ""
 
     def _uncovered(self, tokens: list[Token], start: int, end: int | None = None) -> str:
         """A phrase of words no token explains, standing where a subject would: the figure is about

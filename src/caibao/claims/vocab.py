@@ -52,6 +52,7 @@ def base_terms() -> dict[str, dict[str, str]]:
     add(_both(raw["part_nouns"]), "part_noun")
     add(_both(raw["anaphors"]), "anaphor")
     add(_both(raw["narrowing"]), "narrow")
+    add(_both(raw["cost_of"]), "cost_of")
     add(_both(raw["counterfactual"]), "counterfactual")
     add(_both(raw["effects"]), "effect")
     for measure, spec in raw["measures"].items():
