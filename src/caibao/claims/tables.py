@@ -331,6 +331,7 @@ class GridReader(TableReader):
     giving the metric or measure of the rows under them, and the segment a heading above names."""
 
     section_member = ""
+    last_member = ""  # the member the nearest member heading above names, whatever headings came since
 
     def read_grids(self, grids: list, span: tuple[int, int] | None = None) -> list[Claim]:
         claims: list[Claim] = []
@@ -340,6 +341,7 @@ class GridReader(TableReader):
                 continue
             at = bisect_right(sections, (grid.start, "\uffff")) - 1
             self.section_member = sections[at][1] if at >= 0 else ""
+            self.last_member = next((m for _, m in reversed(sections[: at + 1]) if m), "")
             claims.extend(self._grid(grid))
         return claims
 
@@ -388,8 +390,11 @@ class GridReader(TableReader):
         return cells
 
     def _numeric(self, cell: LogicalCell) -> bool:
-        digits = re.sub(r"[\s,.$()%\-–—]", "", cell.text)
-        return bool(digits) and digits.isdigit() and not _YEARISH.match(cell.text.strip("() "))
+        text = cell.text
+        if re.search(r"\d\s+\(\s*\d{1,2}\s*\)$", text):
+            text = text[: text.rindex("(")].strip()  # "2024 (1)": a year with its footnote, not a figure
+        digits = re.sub(r"[\s,.$()%\-–—]", "", text)
+        return bool(digits) and digits.isdigit() and not _YEARISH.match(text.strip("() "))
 
     def _grid(self, grid) -> list[Claim]:
         rows = [self._logical(r) for r in grid.rows]
@@ -428,12 +433,18 @@ class GridReader(TableReader):
         group = self._heading(grid.start)
         if not group.member and self.section_member:
             group = replace(group, member=self.section_member)
+        data_labels = [r[0] for r in rows[first_data:] if not self._numeric(r[0])]
+        if not group.member and not any(self.label_head(c).member for c in data_labels) and any(
+            self._segment_measure(c.text) for c in data_labels
+        ):  # "Revenue", "Segment profit", "Segment profit margin": one segment's table, under its heading
+            group = replace(group, member=self.last_member) if self.last_member else replace(group, unknown=True)
         for row in opening:
             label = self._group_head(row[0])
             group = replace(label, member=label.member or group.member, metric=label.metric or group.metric)
         if ratio_table:
             group = replace(group, role="ratio", denominator=self.vocab.denominator(_RATIO_LEAD.search(lead_in).group(0)))
         above = Head()  # the data row above: "As a percentage of revenues" is that row's ratio
+        alternating = False  # rows pair a member with its measure ("Software", "Gross margin")
         for row in rows[first_data:]:
             label_cell = row[0] if not self._numeric(row[0]) else None
             values = [c for c in row[1:] if self._numeric(c)] if label_cell else [c for c in row if self._numeric(c)]
@@ -452,6 +463,11 @@ class GridReader(TableReader):
                 # "Software | 7,387" then "Gross margin | 83.9%": Software's gross margin. Only a
                 # measure a member has; "Services" under "Wearables" is a line of its own.
                 label = replace(label, member=above.member)
+                above, alternating = Head(), True
+            elif alternating and above.unknown and (label.margin is not None or label.metric in _MEMBER_MEASURES) and (
+                not (label.member or label.whole)
+            ):  # "Other (1) | (31)" then "Gross margin | nm": in a table of member/measure pairs, the unnamed row's
+                label = replace(label, unknown=True)
                 above = Head()
             else:
                 above = label
@@ -467,6 +483,14 @@ class GridReader(TableReader):
                     self._fill_grid(claim, label, column, group, power, cell)
                     claims.append(claim)
         return claims
+
+    def _segment_measure(self, text: str) -> bool:
+        """ "segment profit", "segment revenue": a part noun straight before a metric, naming no part."""
+        terms = [t for t in tokenize(text, self.vocab) if t.kind == "term"]
+        return any(
+            a.has("part_noun") and (b.has("metric") or b.has("margin")) and text[a.end : b.start].strip() == ""
+            for a, b in zip(terms, terms[1:], strict=False)
+        )
 
     def _heading(self, start: int) -> Head:
         """A short line just before a table naming a member ("Walmart U.S. Segment") heads it."""
