@@ -27,6 +27,7 @@ class Claim:
     power: int = 0  # the multiplier written (亿 = 8)
     metric: str | None = None  # a standard metric key
     segment: str = ""  # member: segment, revenue line or region
+    alt_segments: list[str] = field(default_factory=list)  # other members it may be about ("" = the company)
     period: FiscalLabel | None = None
     period_explicit: bool = False  # said in the claim's own sentence, not carried from an earlier one
     # level | yoy | qoq | margin | share | pp | change | run_rate | ttm | ex_fx | non_gaap | guidance |

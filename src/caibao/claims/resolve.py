@@ -68,9 +68,13 @@ _NEXT_WORD = re.compile(r"\s*(?:(?:and|&)\s+)?([a-z][a-z-]{2,})")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
 _MODIFYING = re.compile(r"^\s*(?:including|excluding|net of|inclusive of|exclusive of|adjusted for)\b", re.I)
+_PERIOD_CLAUSE = re.compile(r"[\s,]*(?:(?:in|for|during|over)\s+)?(?:the\s+)?$")
+_AGENT = re.compile(r"([A-Z][\w&'’.\-]*)\s*,?\s+(?:(?:which|that|who)\s+)?$")
+_AGENTS = frozenset(base_data()["agents"]["en"])
 _BREAKDOWN = re.compile(r"\s*(?:%s)" % "|".join(
     re.escape(w) + (r"\b" if w[-1].isascii() else "") for w in base_data()["headings"]["breakdown"]))
-_FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+)$", re.I)
+# Page furniture: a running head ("Management Discussion – (continued)") is no new section
+_FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+|.*\(continued\)|.*[-–—] continued)$", re.I)
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
 _PREFIX_NOISE = re.compile(r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I)
@@ -153,6 +157,8 @@ class Resolver:
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
         self.section: list[FiscalLabel] | None = None  # a heading's period ("Six Months Ended June 30, 2025")
         self.section_qualifier: tuple[str, str] | None = None  # (metric, heading) a heading qualifies
+        self.section_open = False  # headings came under the period heading: its period may have ended
+        self.section_member = ""  # the member a heading names ("Software"), until the next heading
 
     # -- subjects ---------------------------------------------------------------------------
 
@@ -176,7 +182,10 @@ class Resolver:
                 subject.metric = head.get("metric")
             if subject.metric in _REVENUE_WORDS and self._cost_of(head, plain):
                 subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue decreased $3.25 billion"
-            subject.unknown = self._unknown_before(head, tokens, en, start) or self._narrowed(head, tokens)
+            subject.unknown = (
+                self._unknown_before(head, tokens, en, start) or self._narrowed(head, tokens)
+                or (self._agent(head, tokens, start) if en else "")
+            )
         subject.ratio = any(t.has("ratio") for t in plain)
         members = [t for t in plain if t.has("member")] or [t for t in terms if t.aside and t.has("member")]
         names = list(dict.fromkeys(t.get("member") or "" for t in members))
@@ -222,13 +231,17 @@ class Resolver:
         if not subject.member and not subject.part and not subject.unknown:
             subject.unknown = self._unknown_part(plain, en, start)
         subject.veto = self._veto(terms)
-        if not subject.unknown and members and not heads and en:
+        if not subject.unknown and members and en:
             first_member = members[0]
             m = _WORD_BEFORE.search(self.original, max(start, first_member.start - 24), first_member.start)
             previous_end = max((t.end for t in tokens if t.end <= first_member.start), default=start)
             if m and m.start(1) >= previous_end:
                 word = m.group(1)
-                if len(word) >= 2 and any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word):
+                lower = word.lower()
+                code = len(word) >= 2 and any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
+                # "Distributed Infrastructure revenue": a capitalised word joined to the name narrows it
+                joined = word[0].isupper() and not (lower in _PLAIN or lower in _FUNCTION_WORDS or lower in _AGENTS)
+                if (code and not heads) or (joined and not self.original[m.end(1) : first_member.start].strip()):
                     subject.unknown = self.original[m.start(1) : first_member.end]  # "FoA other revenue"
         if not subject.unknown and members:
             last = members[-1]
@@ -247,6 +260,19 @@ class Resolver:
             if words:
                 subject.unknown = words  # "income from continuing operations of $2.2 billion"
         return subject
+
+    def _agent(self, head: Token, tokens: list[Token], start: int) -> str:
+        """ "OpenShift which grew revenue more than 20 percent": the name doing the verb before the
+        metric, when it is no name caibao knows (a known one is a token of its own)."""
+        before = [t for t in tokens if t.end <= head.start]
+        if not before or not before[-1].has("dir") or self.folded[before[-1].end : head.start].strip():
+            return ""
+        verb = before[-1]
+        floor = max(start, before[-2].end if len(before) >= 2 else start)
+        m = _AGENT.search(self.original, floor, verb.start)
+        if m is None or m.group(1).lower() in _AGENTS or m.group(1).lower() in _PLAIN:
+            return ""
+        return m.group(1)
 
     def _cost_of(self, head: Token, plain: list[Token]) -> bool:
         """Is the revenue word `head` the end of "cost(s) of [a name] revenue"?"""
@@ -369,6 +395,16 @@ class Resolver:
     def sentence(self, sentence: Sentence) -> list[Claim]:
         self._heading_subject(sentence)
         if self._heading(sentence):
+            if not self.original[sentence.start : sentence.end].strip().endswith(":"):
+                self.section_member = ""  # a period heading opens a section; "... was as follows:" goes on in one
+            return []
+        if self._title(sentence):
+            self._title_member(sentence)
+            if self.section and not self.section_open:
+                # A heading under the period heading ("Consulting" after "Revenue performance in the
+                # first six months of 2025 ... was as follows:"): the period may or may not go on.
+                self.section = [*self.section, *[p for p in self.context.document if p not in self.section]]
+                self.section_open = True
             return []
         en = not _HAN.search(self.original, sentence.start, sentence.end)
         text = self.original[sentence.start : sentence.end].strip()
@@ -407,6 +443,8 @@ class Resolver:
                 for i, token in enumerate(tokens):
                     if token.mark is not None and not self._after_base(tokens, i):
                         frame = self._readings(token.mark, self._now(frame)) or frame
+                        if i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start):
+                            self._period_after(readings, frame)
                 guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(tokens))
                 rates = [t.get("measure") for t in _terms(tokens) if t.get("measure") in ("yoy", "qoq")]
                 if rates:
@@ -442,6 +480,17 @@ class Resolver:
         claims += self._streaks(sentence, readings, text)
         return claims
 
+    @staticmethod
+    def _period_after(readings: list[Reading], frame: list[FiscalLabel]) -> None:
+        """ "decreased $6.28 billion, or 18%, in the six months ended June 30, 2025 as compared to
+        ...": a clause that is only a period, after figures that named none, is theirs."""
+        for reading in reversed(readings):
+            if reading.period_from not in ("frame", "document", "inherited") or reading.own_period:
+                break
+            reading.claim.period, reading.claim.readings = frame[0], list(frame[1:])
+            reading.claim.period_explicit = True
+            reading.period_from = "trailing"
+
     def _readings(self, mark, now: FiscalLabel | None) -> list[FiscalLabel]:
         if mark.kind == "rel" and mark.rel == "same_period" and self.last_period is not None:
             return [self.last_period]  # "同期": the period the sentence before spoke of
@@ -464,8 +513,28 @@ class Resolver:
         assert mark is not None
         found = self.context.readings(mark, self.context.period)
         if found:
-            self.section = found
+            self.section, self.section_open = found, False
         return bool(found)
+
+    def _title(self, sentence: Sentence) -> bool:
+        """A heading line: short, no figure, no closing punctuation, opening with a capital."""
+        text = self.original[sentence.start : sentence.end].strip()
+        if not text or len(text) > 100 or text[-1] in ".。:;,!?" or any(t.kind == "num" for t in sentence.tokens):
+            return False
+        if "\n" in text or _FURNITURE.match(text) or not (text[0].isupper() or _HAN.match(text[0])):
+            return False
+        return bool(re.search(r"[A-Za-z\u4e00-\u9fff]{2}", text))
+
+    def _title_member(self, sentence: Sentence) -> None:
+        """A heading naming one member and nothing else ("Software", "Walmart U.S. Segment") makes
+        that member what the section is about; any other heading ends it."""
+        terms = _terms(sentence.tokens)
+        members = {t.get("member") for t in terms if t.has("member")}
+        rest = self.folded[sentence.start : sentence.end]
+        for t in sorted(terms, key=lambda t: -t.start):
+            if t.has("member") or t.has("part_noun"):
+                rest = rest[: t.start - sentence.start] + rest[t.end - sentence.start :]
+        self.section_member = next(iter(members)) or "" if len(members) == 1 and not re.sub(r"[\s&\-—–]", "", rest) else ""
 
     def _heading_subject(self, sentence: Sentence) -> None:
         """A heading that names a metric in words caibao cannot resolve ("Trends in Our Revenue by
@@ -595,6 +664,13 @@ class Resolver:
             own_period, source = self._period(claim, lead, right, True, period_from, frame, role)
         else:
             own_period, source = self._period(claim, lead, right, inherited, current, frame, role)
+        if (
+            self.section_member and not claim.segment and not claim.reason and claim.metric
+            and not (subject.member or subject.whole or subject.company or subject.part or subject.unknown)
+        ):  # fmt: skip
+            # "gross profit margin increased 0.7 points" under the heading "Software": Software's,
+            # or the company's; the text does not say
+            claim.segment, claim.alt_segments = self.section_member, [""]
         reading = Reading(claim, subject, role, inherited, own_period, source)
         if role == "base" and current is not None:
             reading.compared = current
@@ -764,7 +840,9 @@ class Resolver:
                 metric = None  # "a loss of $176 million": of what, the text does not say
             if claim.stated > 0:
                 claim.stated = -claim.stated
-        if subject.member and not metric and role not in ("eps",) and subject.tight:
+        if subject.margin == "" and not metric:
+            claim.reason, claim.reason_args = "which_margin", {}  # "segment profit margin of 23.3 percent"
+        elif subject.member and not metric and role not in ("eps",) and subject.tight:
             metric = "revenue"  # "AWS grew 20%": a segment's growth, unqualified, is its sales growth
         if metric == "opex":
             metric = "total_operating_expenses" if subject.member else None

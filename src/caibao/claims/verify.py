@@ -238,32 +238,51 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
     if claim.measure in ("ex_fx", "non_gaap", "guidance", "first_above", "streak"):
         _special(claim, index, say)
         return
-    metric, _, why = resolve(claim, index)
-    if metric is None:
-        assert why is not None
-        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", why[0], **why[1])
-        return
     if claim.metric in _OUTFLOWS and claim.measure == "level" and claim.stated < 0:
         claim.stated = -claim.stated  # "(37,256)" in a cash flow statement: cash out, the amount 37,256
-    judged: list[tuple[Variant, Figure]] = []
-    for variant in variants(claim, index):
-        figure = compute(claim, index, variant.label, measure=variant.measure, base=variant.base, whole=variant.whole)
-        if figure is None or figure.value is None:
+    # The members the claim may be about: its own and, in a section headed by a member, the whole
+    # company too ("gross profit margin increased 0.7 points" under "Software").
+    segments = [claim.segment, *[s for s in claim.alt_segments if s != claim.segment]]
+    judged: list[tuple[Variant, Figure, str]] = []
+    unjudged: Reason | None = None
+    for segment in segments:
+        claim.segment = segment
+        metric, _, why = resolve(claim, index)
+        if metric is None:
+            assert why is not None
+            unjudged = unjudged or why
             continue
-        if (figure.unit == "percent") != (claim.kind in ("percent", "points")):
-            claim.verdict = UNVERIFIABLE
-            claim.explanation = say("why", "unclear_kind", kind=claim.kind, what=describe(claim, index, say, measure=False))
-            return
-        if claim.bound == "abs":  # a change the text gives without its direction
-            figure = Figure(abs(figure.value), figure.unit, figure.sources, figure.derived, figure.decimals, figure.error)
-        judged.append((variant, figure))
-        if _within(figure.value, interval(claim), figure.error):
-            _judge(claim, figure, index, say, variant)
-            return
-    if not judged:
-        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", "no_fact", what=describe(claim, index, say))
+        for variant in variants(claim, index):
+            figure = compute(claim, index, variant.label, measure=variant.measure, base=variant.base,
+                             whole=variant.whole)  # fmt: skip
+            if figure is None or figure.value is None:
+                continue
+            if (figure.unit == "percent") != (claim.kind in ("percent", "points")):
+                claim.verdict = UNVERIFIABLE
+                what = describe(claim, index, say, measure=False)
+                claim.explanation = say("why", "unclear_kind", kind=claim.kind, what=what)
+                return
+            if claim.bound == "abs":  # a change the text gives without its direction
+                figure = Figure(abs(figure.value), figure.unit, figure.sources, figure.derived, figure.decimals,
+                                figure.error)  # fmt: skip
+            judged.append((variant, figure, segment))
+            if _within(figure.value, interval(claim), figure.error):
+                _judge(claim, figure, index, say, variant)
+                return
+        if not any(seg == segment for _, _, seg in judged):
+            unjudged = unjudged or ("no_fact", {"what": describe(claim, index, say)})
+    claim.segment = segments[0]
+    if judged and unjudged is not None and len(segments) > 1:
+        # one reading has no filed figure: the one that does not match proves nothing
+        claim.verdict = UNVERIFIABLE
+        claim.explanation = say("why", "section_member", member=segments[0] or segments[-1])
         return
-    variant, figure = judged[0]
+    if not judged:
+        why = unjudged or ("no_fact", {"what": describe(claim, index, say)})
+        claim.verdict, claim.explanation = UNVERIFIABLE, say("why", why[0], **why[1])
+        return
+    variant, figure, segment = judged[0]
+    claim.segment = segment
     _judge(claim, figure, index, say, variant)
 
 
