@@ -10,6 +10,7 @@ import pytest
 
 from caibao.claims.check import check_text
 from caibao.claims.report import to_html
+from caibao.facts.periods import parse_label
 
 from .test_check_seeds import SEED_002
 
@@ -43,8 +44,11 @@ def test_stdin_ticker_detection_and_fail_on(db_path):
     text = "亞馬遜第四季營收為 2,314 億美元,年增 14%。"
     ok = caibao("check", "-", "--format", "json", db=db_path, stdin=text)
     assert ok.returncode == 0 and json.loads(ok.stdout)["ticker"] == "AMZN"  # detected from 亞馬遜
-    failing = caibao("check", "-", "--format", "json", "--fail-on", "contradicted", db=db_path, stdin=text)
+    assert {c["verdict"] for c in json.loads(ok.stdout)["claims"]} == {"unverifiable"}  # 第四季 of which year?
+    failing = caibao("check", "-", "--format", "json", "--fail-on", "contradicted", "--period", "2025Q4",
+                     db=db_path, stdin=text)  # fmt: skip
     assert failing.returncode == 1
+    assert [c["verdict"] for c in json.loads(failing.stdout)["claims"]] == ["contradicted", "supported"]
     clean = caibao("check", "-", "--fail-on", "contradicted", db=db_path, stdin="亞馬遜營收年增 14%。")
     assert clean.returncode == 0
 
@@ -81,7 +85,7 @@ def test_html_article_offsets_point_into_the_html(read_store):
 
 def test_html_report_escapes_the_article(read_store):
     text = '<img src=x onerror="alert(1)"> 本季營收 2,134 億美元 & 年增 "14%"'
-    page = to_html(check_text(read_store, text, "AMZN"))
+    page = to_html(check_text(read_store, text, "AMZN", period=parse_label("2025Q4")))
     assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
     assert '<mark class="supported" title="supported: 營收 2025Q4:申報值 2,133.9 億美元' in page
     assert 'id="count-supported">2<' in page

@@ -142,8 +142,14 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
 }
 
 # Whole-company metrics a filer names in words of its own: products and services, Amazon's expense lines.
-ALLOWED_METRICS = {"product_revenue", "service_revenue", "fulfillment", "technology_and_infrastructure",
-                   "other_operating_expense_net", "contract_revenue"}
+ALLOWED_METRICS = {
+    "product_revenue",
+    "service_revenue",
+    "fulfillment",
+    "technology_and_infrastructure",
+    "other_operating_expense_net",
+    "contract_revenue",
+}
 EXPECTED_METRICS: dict[str, set[str]] = {
     "AAPL": {"product_revenue", "service_revenue"},
     "AMZN": ALLOWED_METRICS - {"contract_revenue"},

@@ -168,8 +168,9 @@ def amount(index: FactIndex, metric: str, label: FiscalLabel, member: str = "", 
             top_metric = sales
         top, less = index.get(top_metric, label, member), index.get(less_metric, label, member)
         if top is not None and less is not None:
-            return Figure(top.value - less.value, top.unit, (top.id, less.id), decimals=min(top.decimals, less.decimals),
-                          error=top.tolerance + less.tolerance)  # fmt: skip
+            decimals = min(top.decimals, less.decimals)
+            error = top.tolerance + less.tolerance
+            return Figure(top.value - less.value, top.unit, (top.id, less.id), decimals=decimals, error=error)
     return None
 
 

@@ -51,14 +51,16 @@ class Calendar:
     def calendar_year(self) -> bool:
         """Does the fiscal year end at the end of December (within a week)?"""
         years = [end for label, end in self.ends.items() if label.is_year]
-        return not years or all(abs((e - date(e.year, 12, 31)).days) <= 7 or e.month == 1 and e.day <= 7 for e in years)
+        return not years or all(
+            abs((e - date(e.year, 12, 31)).days) <= 7 or (e.month == 1 and e.day <= 7) for e in years
+        )
 
     def label_ending(self, end: date, months: int) -> FiscalLabel | None:
         """The label of a period of `months` months ending on `end` (within a week)."""
         for label, e in self.ends.items():
             if abs((e - end).days) > 7:
                 continue
-            if months == 12 and label.is_year or months == 3 and label.is_quarter:
+            if (months == 12 and label.is_year) or (months == 3 and label.is_quarter):
                 return label
             if months in (6, 9) and label.ytd and label.quarter == months // 3:
                 return label
@@ -73,8 +75,10 @@ class Calendar:
         days before or 45 after it: the calendar reading of "the second quarter of 2025"."""
         best: tuple[int, FiscalLabel] | None = None
         for label, e in self.ends.items():
-            kind_ok = (months == 12 and label.is_year) or (months == 3 and label.is_quarter) or (
-                months in (6, 9) and label.ytd and label.quarter == months // 3
+            kind_ok = (
+                (months == 12 and label.is_year)
+                or (months == 3 and label.is_quarter)
+                or (months in (6, 9) and label.ytd and label.quarter == months // 3)
             )
             delta = (e - end).days
             if kind_ok and -15 <= delta <= 45 and (best is None or abs(delta) < best[0]):
@@ -191,7 +195,10 @@ class Context:
             found = [self.calendar.label_ending(end, months), self.calendar.label_ending(end, _SPAN_MONTHS[g["n2"]])]
         elif g.get("y2"):
             other = _date(g, "y2")
-            found = [self.calendar.label_ending(end, months), self.calendar.label_ending(other, months) if other else None]
+            found = [
+                self.calendar.label_ending(end, months),
+                self.calendar.label_ending(other, months) if other else None,
+            ]
         else:
             return []
         return [label for label in found if label] if all(found) else []
@@ -270,7 +277,7 @@ def reported_period(
         for i, token in marks:
             mark = token.mark
             assert mark is not None
-            if mark.kind not in _EXPLICIT or not mark.groups.get("y") and mark.kind != "dated":
+            if mark.kind not in _EXPLICIT or (not mark.groups.get("y") and mark.kind != "dated"):
                 continue
             if mark.kind == "year" and not _ANNUAL.search(folded, token.start, min(len(folded), token.end + 6)):
                 continue  # "计划2026~2027年扩建": a year mentioned, not the year reported

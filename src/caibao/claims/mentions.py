@@ -52,7 +52,9 @@ def _pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
     percents = trie_pattern([w for words in data["percent"].values() for w in words])
     after = trie_pattern([*currency["after"], *currency["other_after"]])
     counts = trie_pattern(data["counts"]["units"])
-    before = "|".join(re.escape(w) for w in sorted({*currency["before"], *currency["other_before"]}, key=len, reverse=True))
+    before = "|".join(
+        re.escape(w) for w in sorted({*currency["before"], *currency["other_before"]}, key=len, reverse=True)
+    )
     number = r"\d{1,3}+(?:,\d{3})++(?:\.\d++)?|\d++(?:\.\d++)?"
     chinese = f"[{CHINESE_NUMERAL}]++"
     head = re.compile(

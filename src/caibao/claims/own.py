@@ -30,6 +30,9 @@ _END = re.compile(
 )
 
 
+_BY_REFERENCE = re.compile(r"incorporated[\s\u00a0]+(?:herein[\s\u00a0]+)?by[\s\u00a0]+reference", re.I)
+
+
 @dataclass
 class Section:
     start: int
@@ -86,12 +89,24 @@ def _date(text: str) -> date | None:
 
 def check_own(data: bytes, name: str, lang: str | None = "en") -> Report:
     """Check the MD&A of the filing `data` against the filing's own facts."""
+    return check_own_index(data, name, lang)[0]
+
+
+def check_own_index(data: bytes, name: str, lang: str | None = "en") -> tuple[Report, FactIndex]:
+    """The own check and the index it was judged against (for the JSON report's store metrics)."""
     index, ticker, dei = own_index(data, name)
     source = data.decode("utf-8", errors="replace")
     text, offsets, grids = html_to_text_and_tables(source)
     section = mdna_span(text)
     if section is None:
         raise CaibaoError(f"{name}: no Management's Discussion and Analysis section found")
+    body = text[section.start : section.end]
+    if len(body) < 2000 and _BY_REFERENCE.search(body):
+        # IBM's 10-K: "Refer to pages 6 through 42 of IBM's 2024 Annual Report to Stockholders,
+        # which are incorporated herein by reference": the narrative is in another document
+        raise CaibaoError(f"{name}: the MD&A is incorporated by reference from another document; nothing to check")
+    if not len(index):
+        raise CaibaoError(f"{name}: the filing tags no financial facts to check its MD&A against")
     period = reported(index, dei)
     report = check_with_index(
         index, text, fold(text), ticker, name, lang, period, (ticker,), grids, (section.start, section.end)
@@ -99,4 +114,4 @@ def check_own(data: bytes, name: str, lang: str | None = "en") -> Report:
     for claim in report.claims:
         claim.start, claim.end = offsets[claim.start], offsets[claim.end - 1] + 1
     report.text = source
-    return report
+    return report, index

@@ -22,6 +22,7 @@ does not fill stays empty, and the figure is unverifiable with the reason.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -37,32 +38,19 @@ from caibao.facts.periods import FiscalLabel
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD_BEFORE = re.compile(r"([A-Za-z0-9][\w&'’.\-]*)[\s’']*$")
-# Words that may stand right before a metric without changing what it measures ("total revenue",
-# "quarterly sales"); a capitalised word, a code or a compound there names something caibao does
-# not know ("H20 sales", "Blackwell revenue", "data-center revenue").
-_PLAIN = frozenset(
-    """the a an its our their his her this that these those total net gross overall consolidated reported record
-    quarterly annual yearly full year company firm group segment unit and or of in for from with on at by to as
-    while also both higher lower strong stronger weak weaker solid robust gaap adjusted combined aggregate
-    worldwide global organic comparable cumulative such said posted recorded generated had has have saw grew rose
-    fell increased decreased climbed jumped declined dropped which where when who whose about approximately
-    nearly around roughly some more less than over under above below up down new operating reached totaled was
-    were is are be been being brought contributed came reporting reports reported""".split()
-)  # fmt: skip
+# Words that may stand right before a metric, or carry no subject at all (base.toml [words]).
+_PLAIN = frozenset(base_data()["words"]["plain"])
 _HEAD_NOUN = re.compile(
     r"\s*(?:"
-    + "|".join(sorted((re.escape(w) + (r"\b" if w.isascii() else "")) for w in (
-        *base_data()["head_nouns"]["en"], *base_data()["head_nouns"]["zh"])))
+    + "|".join(
+        sorted(
+            (re.escape(w) + (r"\b" if w.isascii() else ""))
+            for w in (*base_data()["head_nouns"]["en"], *base_data()["head_nouns"]["zh"])
+        )
+    )
     + ")"
 )
-_FUNCTION_WORDS = frozenset(
-    """the and for with from that this these those which while also its our their was were been being are has
-    have had into over under than then such same each both other more most less least very just only
-    primarily mainly partially partly largely due result results compared prior period periods year years
-    quarter quarters month months ended ending respectively approximately about nearly roughly total company
-    said says reported report reports recorded posted came come comes amounted amount amounts"""
-    .split()
-)  # fmt: skip
+_FUNCTION_WORDS = frozenset(base_data()["words"]["function"])
 _ATTACHED = re.compile(r"\s*(?:in|for|during|of|over|at)?\s*(?:the)?\s*")
 _NEXT_WORD = re.compile(r"\s*(?:(?:and|&)\s+)?([a-z][a-z-]{2,})")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
@@ -71,13 +59,18 @@ _MODIFYING = re.compile(r"^\s*(?:including|excluding|net of|inclusive of|exclusi
 _PERIOD_CLAUSE = re.compile(r"[\s,]*(?:(?:in|for|during|over)\s+)?(?:the\s+)?$")
 _AGENT = re.compile(r"([A-Z][\w&'’.\-]*)\s*,?\s+(?:(?:which|that|who)\s+)?$")
 _AGENTS = frozenset(base_data()["agents"]["en"])
-_BREAKDOWN = re.compile(r"\s*(?:%s)" % "|".join(
-    re.escape(w) + (r"\b" if w[-1].isascii() else "") for w in base_data()["headings"]["breakdown"]))
+_BREAKDOWN = re.compile(
+    r"\s*(?:{})".format(
+        "|".join(re.escape(w) + (r"\b" if w[-1].isascii() else "") for w in base_data()["headings"]["breakdown"])
+    )
+)
 # Page furniture: a running head ("Management Discussion – (continued)") is no new section
 _FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+|.*\(continued\)|.*[-–—] continued)$", re.I)
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
-_PREFIX_NOISE = re.compile(r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I)
+_PREFIX_NOISE = re.compile(
+    r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I
+)
 _REVENUE_WORDS = frozenset({"revenue", "product_revenue", "service_revenue"})
 _COUNT_METRICS = {key for key, m in catalogue().metrics.items() if m.kind == "count" and m.unit == "members"}
 _PER_SHARE = ("eps_diluted", "eps_basic")
@@ -183,7 +176,8 @@ class Resolver:
             if subject.metric in _REVENUE_WORDS and self._cost_of(head, plain):
                 subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue decreased $3.25 billion"
             subject.unknown = (
-                self._unknown_before(head, tokens, en, start) or self._narrowed(head, tokens)
+                self._unknown_before(head, tokens, en, start)
+                or self._narrowed(head, tokens)
                 or (self._agent(head, tokens, start) if en else "")
             )
         subject.ratio = any(t.has("ratio") for t in plain)
@@ -197,7 +191,7 @@ class Resolver:
             subject.members = names
             joined = len(names) >= 2 and all(
                 _JOINED.match(self.folded[a.end : b.start]) or self.folded[a.end : b.start].strip() in ("&", "和")
-                for a, b in zip(members, members[1:], strict=False)
+                for a, b in itertools.pairwise(members)
             )
             if joined:  # "automotive & services and other segment": more than one member at once
                 subject.several = " & ".join(names)
@@ -238,7 +232,7 @@ class Resolver:
             if m and m.start(1) >= previous_end:
                 word = m.group(1)
                 lower = word.lower()
-                code = len(word) >= 2 and any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
+                code = (len(word) >= 2 and any(ch.isupper() for ch in word[1:])) or any(ch.isdigit() for ch in word)
                 # "Distributed Infrastructure revenue": a capitalised word joined to the name narrows it
                 joined = word[0].isupper() and not (lower in _PLAIN or lower in _FUNCTION_WORDS or lower in _AGENTS)
                 if (code and not heads) or (joined and not self.original[m.end(1) : first_member.start].strip()):
@@ -248,11 +242,17 @@ class Resolver:
             m = _HEAD_NOUN.match(self.folded, last.end, last.end + 24) if not heads else None
             if m:  # "financing receivables", "AWS backlog": the member's something else
                 subject.unknown = self.original[last.start : m.end()]
-            following = next((t for t in tokens if t.start >= last.end and not (t.has("and") and len(t.attrs) == 1)), None)
+            following = next(
+                (t for t in tokens if t.start >= last.end and not (t.has("and") and len(t.attrs) == 1)), None
+            )
             gap = self.folded[last.end : following.start if following else last.end + 20]
             w = _NEXT_WORD.match(gap)
-            if en and w and w.group(1) not in _FUNCTION_WORDS and w.group(1) not in _PLAIN and (
-                following is None or following.start > last.end + w.end(1) - 1
+            if (
+                en
+                and w
+                and w.group(1) not in _FUNCTION_WORDS
+                and w.group(1) not in _PLAIN
+                and (following is None or following.start > last.end + w.end(1) - 1)
             ):  # "Data Center computing", "compute and infrastructure": the phrase goes on past the name
                 subject.unknown = self.original[last.start : last.end + w.end(1)]
         if not subject.named and not subject.veto and not clause_initial:
@@ -305,7 +305,7 @@ class Resolver:
         for t in tokens or ():
             if t.end > token.start:
                 break
-            if t.start >= start and (t.mark is not None or t.kind == "term" and _OPENERS & set(t.attrs)):
+            if t.start >= start and (t.mark is not None or (t.kind == "term" and _OPENERS & set(t.attrs))):
                 prefix = prefix.replace(self.folded[t.start : t.end], "", 1)
         return len(_PREFIX_NOISE.sub("", prefix)) <= 2
 
@@ -356,12 +356,17 @@ class Resolver:
                 continue
             before = [u for u in plain if u.end <= t.start]
             after = next((u for u in plain if u.start >= t.end), None)
-            if not before and after is not None and (after.has("metric") or after.has("margin")) and (
-                after.start - t.end <= 1
+            if (
+                not before
+                and after is not None
+                and (after.has("metric") or after.has("margin"))
+                and (after.start - t.end <= 1)
             ):
                 return self.original[t.start : after.end]  # "segment operating income": which segment?
-            if before and before[-1].end >= t.start - 1 and (
-                before[-1].has("member") or before[-1].has("part") or before[-1].has("company")
+            if (
+                before
+                and before[-1].end >= t.start - 1
+                and (before[-1].has("member") or before[-1].has("part") or before[-1].has("company"))
             ):
                 continue  # "北美部门", "the AWS segment"
             gap_start = max(start, before[-1].end if before else start)
@@ -427,8 +432,11 @@ class Resolver:
             numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
             if not numbers:
                 first = next((t for t in tokens if t.kind == "term"), None)
-                if current is not None and first is not None and first.get("measure") in ("ex_fx", "non_gaap") and (
-                    self.folded[start : first.start].strip() == ""
+                if (
+                    current is not None
+                    and first is not None
+                    and first.get("measure") in ("ex_fx", "non_gaap")
+                    and (self.folded[start : first.start].strip() == "")
                 ):  # "... $307.2 billion in revenues, excluding hedging effect, for 2023"
                     current.claim.measure = first.get("measure") or "ex_fx"
                 if en and pending is not None and _MODIFYING.match(self.original[start : start + 24]):
@@ -437,7 +445,11 @@ class Resolver:
                     pending = replace(pending, unknown=self.original[start : start + 40].strip())
                     aside = True
                     continue
-                if aside or cause or (en and pending is not None and _APPOSITIVE.match(self.original[start : start + 20])):
+                if (
+                    aside
+                    or cause
+                    or (en and pending is not None and _APPOSITIVE.match(self.original[start : start + 20]))
+                ):
                     aside = True
                     continue
                 for i, token in enumerate(tokens):
@@ -458,7 +470,7 @@ class Resolver:
             aside = False
             previous_end = start
             for k, i in enumerate(numbers):
-                lead = [t for t in tokens[: i] if t.start >= previous_end]
+                lead = [t for t in tokens[:i] if t.start >= previous_end]
                 nxt = numbers[k + 1] if k + 1 < len(numbers) else len(tokens)
                 right = tokens[i + 1 : nxt]
                 guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(lead))
@@ -523,6 +535,8 @@ class Resolver:
             return False
         if "\n" in text or _FURNITURE.match(text) or not (text[0].isupper() or _HAN.match(text[0])):
             return False
+        if any(p.search(self.folded, sentence.start, sentence.end) for p in self.vocab.streaks):
+            return False  # "AWS营收增速创下13个季度以来新高": a headline with a claim in it
         return bool(re.search(r"[A-Za-z\u4e00-\u9fff]{2}", text))
 
     def _title_member(self, sentence: Sentence) -> None:
@@ -534,7 +548,9 @@ class Resolver:
         for t in sorted(terms, key=lambda t: -t.start):
             if t.has("member") or t.has("part_noun"):
                 rest = rest[: t.start - sentence.start] + rest[t.end - sentence.start :]
-        self.section_member = next(iter(members)) or "" if len(members) == 1 and not re.sub(r"[\s&\-—–]", "", rest) else ""
+        self.section_member = (
+            next(iter(members)) or "" if len(members) == 1 and not re.sub(r"[\s&\-—–]", "", rest) else ""
+        )
 
     def _heading_subject(self, sentence: Sentence) -> None:
         """A heading that names a metric in words caibao cannot resolve ("Trends in Our Revenue by
@@ -593,7 +609,9 @@ class Resolver:
             lead_start, lead = lead[cause].end, lead[cause + 1 :]
             pending, period_from = None, current
             current = None
-            marks = [i for i, t in enumerate(before_cause) if t.mark is not None and not self._after_base(before_cause, i)]
+            marks = [
+                i for i, t in enumerate(before_cause) if t.mark is not None and not self._after_base(before_cause, i)
+            ]
             if period_from is None and marks:
                 # "Free cash flow for fiscal 2025 decreased when compared to fiscal 2024 due to an
                 # increase of $3.2 billion in capex": the cause is of the period the clause speaks of
@@ -730,9 +748,15 @@ class Resolver:
         change_of: Token | None,
     ) -> str:
         terms_lead, terms_right = _terms(lead), _terms(right)
-        near = [t for t in terms_lead if not (t.has("qual") and len(t.attrs) == 1) and not (t.has("and") and len(t.attrs) == 1)]
+        near = [
+            t
+            for t in terms_lead
+            if not (t.has("qual") and len(t.attrs) == 1) and not (t.has("and") and len(t.attrs) == 1)
+        ]
         prev = near[-1] if near and self._adjacent(near[-1], token, terms_lead) else None
-        close_right = [t for t in terms_right if t.start - token.end <= 3 or t is (terms_right[0] if terms_right else None)]
+        close_right = [
+            t for t in terms_right if t.start - token.end <= 3 or t is (terms_right[0] if terms_right else None)
+        ]
         measures = {t.get("measure") for t in (*terms_lead, *terms_right[:3]) if t.has("measure")}
         if claim.kind == "money" and any(t.has("per_share") for t in terms_right[:2]):
             return "eps"
@@ -757,7 +781,7 @@ class Resolver:
                 return "change"
             if previous is not None and previous.role in ("change", "growth") and not near:
                 return "change"  # "increased $1.7 billion and $1.5 billion", "$32.9 billion or 5.1% and $36.8 billion"
-            if prev is not None and (prev.has("dir") and not prev.has("to") or prev.get("measure") == "incremental"):
+            if prev is not None and ((prev.has("dir") and not prev.has("to")) or prev.get("measure") == "incremental"):
                 return "change"
             if prev is not None and prev.has("base"):
                 return "base"
@@ -768,13 +792,19 @@ class Resolver:
                 return "share"
             if subject.margin is not None or subject.ratio:
                 margin_at = max((t.end for t in terms_lead if t.has("margin") or t.has("ratio")), default=-1)
-                if any(t.has("dir") for t in terms_lead if t.start >= margin_at) and prev is not None and not prev.has("to"):
+                if (
+                    any(t.has("dir") for t in terms_lead if t.start >= margin_at)
+                    and prev is not None
+                    and not prev.has("to")
+                ):
                     return "unknown_margin_change"  # "operating margin rose 2%": relative or points?
                 if prev is not None and prev.has("base"):
                     return "base_margin"
                 return "margin"
-            if measures & {"yoy", "qoq"} or change_of is not None or any(
-                t.has("dir") for t in (*terms_lead, *terms_right[:1])
+            if (
+                measures & {"yoy", "qoq"}
+                or change_of is not None
+                or any(t.has("dir") for t in (*terms_lead, *terms_right[:1]))
             ):
                 return "growth"
             if previous is not None and previous.role in ("change", "growth"):
@@ -856,10 +886,8 @@ class Resolver:
         claim.metric = metric or None
         claim.segment = subject.member
         claim.window = "ttm" if subject.ttm else ""
-        if subject.loss and role in ("change", "growth") and claim.kind == "money":
-            flip = True  # "operating loss increased $349 million": operating income fell by that much
-        else:
-            flip = False
+        # "operating loss increased $349 million": operating income fell by that much
+        flip = bool(subject.loss and role in ("change", "growth") and claim.kind == "money")
         if role == "eps":
             basic = any("basic" in self.folded[t.start : t.end] for t in _terms(right[:2]))
             claim.metric, claim.segment = ("eps_basic" if basic else "eps_diluted"), ""
@@ -967,11 +995,18 @@ class Resolver:
         # A period straight after the figure before belongs to that one ("$11.34 billion in 2024
         # compared to $8.90 billion in 2023"), not to this.
         taken = 0
-        if current is not None and lead and lead[0].start >= current.claim.end and not re.search(
-            r"[,;:、]", self.folded[current.claim.end : lead[0].start]
+        if (
+            current is not None
+            and lead
+            and lead[0].start >= current.claim.end
+            and not re.search(r"[,;:、]", self.folded[current.claim.end : lead[0].start])
         ):
-            while taken < len(lead) and (lead[taken].mark is not None) and _ATTACHED.fullmatch(
-                self.folded, lead[taken - 1].end if taken else current.claim.end, lead[taken].start
+            while (
+                taken < len(lead)
+                and (lead[taken].mark is not None)
+                and _ATTACHED.fullmatch(
+                    self.folded, lead[taken - 1].end if taken else current.claim.end, lead[taken].start
+                )
             ):
                 taken += 1
         own = [i for i, t in enumerate(lead) if i >= taken and t.mark is not None and not self._after_base(lead, i)]
@@ -1025,7 +1060,10 @@ class Resolver:
             else:
                 claim.base = base[0] if base else None
                 period = claim.period
-                if claim.base is not None and (claim.base.is_quarter, claim.base.ytd) != (period.is_quarter, period.ytd):
+                if claim.base is not None and (claim.base.is_quarter, claim.base.ytd) != (
+                    period.is_quarter,
+                    period.ytd,
+                ):
                     # "grew 79% year-on-year compared to the first half of fiscal year 2025": the half after
                     label = claim.base
                     claim.period, claim.readings = FiscalLabel(label.year + 1, label.quarter, label.ytd), []
@@ -1044,7 +1082,7 @@ class Resolver:
         if len(readings) < 2 or (not words and not lists):
             return
         if len(words) > 1:  # "... $22.50 billion and $41.83 billion, respectively, representing decreases
-            start = 0     # of $3.00 billion and $4.97 billion, respectively": each list on its own
+            start = 0  # of $3.00 billion and $4.97 billion, respectively": each list on its own
             for word in words:
                 part = [r for r in readings if start <= r.claim.start < word.start]
                 self._pair(part, word, lists, sentence)

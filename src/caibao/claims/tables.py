@@ -8,6 +8,7 @@ row above it, its period or measure from the column head ("FY 4Q25", "2025年第
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from bisect import bisect_right
@@ -19,8 +20,8 @@ from caibao.claims.context import Context
 from caibao.claims.mentions import find_mentions, numbers_data
 from caibao.claims.model import Claim
 from caibao.claims.normalize import fold
-from caibao.claims.tokens import Token, tokenize
-from caibao.claims.vocab import Vocabulary
+from caibao.claims.tokens import tokenize
+from caibao.claims.vocab import Vocabulary, base
 from caibao.facts.periods import FiscalLabel
 
 _ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
@@ -161,7 +162,9 @@ class TableReader:
             head.role = "ratio"
             ratio = next((t for t in terms if t.has("ratio")), None)
             if ratio is not None:
-                head.denominator = self.vocab.denominator((self.folded if folded is None else folded)[ratio.start : ratio.end])
+                head.denominator = self.vocab.denominator(
+                    (self.folded if folded is None else folded)[ratio.start : ratio.end]
+                )
         head.ttm = "ttm" in measures or "(ttm)" in text
         head.quarter_only = any(w in text for w in ("(quarter)", "(单季)", "(单季度)"))
         ambiguous = any(t.get("metric") in ("opex", "profit") for t in terms)
@@ -249,7 +252,9 @@ class TableReader:
         claim.segment = member
         if claim.metric in ("opex", "profit"):
             # "Operating expenses": a segment's are its costs; a company's may exclude cost of revenue
-            claim.metric = {"opex": "total_operating_expenses", "profit": "operating_income"}[claim.metric] if member else None
+            claim.metric = (
+                {"opex": "total_operating_expenses", "profit": "operating_income"}[claim.metric] if member else None
+            )
             if claim.metric is None:
                 claim.reason = "which_opex" if metric == "opex" else "which_profit"
         claim.window = "ttm" if (row.ttm and not (claim.period and claim.period.is_year)) else ""
@@ -303,14 +308,9 @@ _CHANGE_HEAD = re.compile(r"change|vs\.?|versus|increase|decrease|variance|变�
 _RATIO_LEAD = re.compile(r"(?:as a )?percent(?:age)? of (?:total )?(?:net )?(?:revenues?|sales)")
 _PERIOD_WORDS = re.compile(r"ended|months|quarter|fiscal|year|年|季")
 _LEFTOVER = re.compile(r"[a-z]+|[\u4e00-\u9fff]")
-_LEFTOVER_OK = frozenset("and of the in from for to net total a an by on".split())
+_LEFTOVER_OK = frozenset(base()["words"]["row_label"])
 # Words a column head may hold besides periods and measures.
-_HEAD_WORDS = _LEFTOVER_OK | frozenset(
-    "change changes percent percentage percentages pct increase decrease increases decreases ended ending as "
-    "reported "
-    "months month year years quarter quarters thousands millions billions except per share data amounts "
-    "dollars unaudited actual fiscal period periods vs versus compared q ytd h fy 变动 增减".split()
-)
+_HEAD_WORDS = _LEFTOVER_OK | frozenset(base()["words"]["column_head"])
 
 
 @dataclass
@@ -367,7 +367,8 @@ class GridReader(TableReader):
             if not re.search(r"[a-z\u4e00-\u9fff]", line):
                 continue
             head = self.head_text(line)
-            found.append((m.start(), head.member if head.member and not head.metric else ""))
+            # "Walmart U.S. Segment" names a member; "亞馬遜財報 & AWS" names more than one
+            found.append((m.start(), head.member if head.member and not (head.metric or head.unknown) else ""))
         return sorted(found)
 
     def _logical(self, row: list) -> list[LogicalCell]:
@@ -407,8 +408,11 @@ class GridReader(TableReader):
         first_value = min((c.column for r in rows[first_data:] for c in r[1:] if self._numeric(c)), default=1)
         # Rows above the first figure are column heads, but for a label alone in the label column
         # ("Revenues" atop a statement): that is a group row for the rows under it.
-        header_rows = [r for r in rows[:first_data] if not (len(r) == 1 and r[0].column < first_value
-                                                             and not _PERIOD_WORDS.search(r[0].text))]
+        header_rows = [
+            r
+            for r in rows[:first_data]
+            if not (len(r) == 1 and r[0].column < first_value and not _PERIOD_WORDS.search(r[0].text))
+        ]
         opening = [r for r in rows[:first_data] if r not in header_rows]
         heads: dict[int, list[str]] = {}
         for row in header_rows:
@@ -426,23 +430,25 @@ class GridReader(TableReader):
         power = _unit_power(header_text) or _unit_power(before)
         lead_in = before.rstrip()[before.rstrip().rfind("\n") + 1 :]
         ratio_table = bool(_RATIO_LEAD.search(lead_in))  # "... expressed as a percentage of revenue."
-        first_period = next(
-            (h for c in sorted(heads) if (h := self.head_text(" ".join(heads[c]))).readings), None
-        )
+        first_period = next((h for c in sorted(heads) if (h := self.head_text(" ".join(heads[c]))).readings), None)
         claims: list[Claim] = []
         group = self._heading(grid.start)
         if not group.member and self.section_member:
             group = replace(group, member=self.section_member)
         data_labels = [r[0] for r in rows[first_data:] if not self._numeric(r[0])]
-        if not group.member and not any(self.label_head(c).member for c in data_labels) and any(
-            self._segment_measure(c.text) for c in data_labels
+        if (
+            not group.member
+            and not any(self.label_head(c).member for c in data_labels)
+            and any(self._segment_measure(c.text) for c in data_labels)
         ):  # "Revenue", "Segment profit", "Segment profit margin": one segment's table, under its heading
             group = replace(group, member=self.last_member) if self.last_member else replace(group, unknown=True)
         for row in opening:
             label = self._group_head(row[0])
             group = replace(label, member=label.member or group.member, metric=label.metric or group.metric)
         if ratio_table:
-            group = replace(group, role="ratio", denominator=self.vocab.denominator(_RATIO_LEAD.search(lead_in).group(0)))
+            group = replace(
+                group, role="ratio", denominator=self.vocab.denominator(_RATIO_LEAD.search(lead_in).group(0))
+            )
         above = Head()  # the data row above: "As a percentage of revenues" is that row's ratio
         alternating = False  # rows pair a member with its measure ("Software", "Gross margin")
         for row in rows[first_data:]:
@@ -457,15 +463,20 @@ class GridReader(TableReader):
                 continue
             if label.role == "ratio" and not (label.metric or label.member or label.margin):
                 label = replace(above, role="ratio", readings=[])
-            elif (label.margin is not None or label.metric in _MEMBER_MEASURES) and not (
-                label.member or label.whole
-            ) and (above.member and not above.metric and above.margin is None):
+            elif (
+                (label.margin is not None or label.metric in _MEMBER_MEASURES)
+                and not (label.member or label.whole)
+                and (above.member and not above.metric and above.margin is None)
+            ):
                 # "Software | 7,387" then "Gross margin | 83.9%": Software's gross margin. Only a
                 # measure a member has; "Services" under "Wearables" is a line of its own.
                 label = replace(label, member=above.member)
                 above, alternating = Head(), True
-            elif alternating and above.unknown and (label.margin is not None or label.metric in _MEMBER_MEASURES) and (
-                not (label.member or label.whole)
+            elif (
+                alternating
+                and above.unknown
+                and (label.margin is not None or label.metric in _MEMBER_MEASURES)
+                and (not (label.member or label.whole))
             ):  # "Other (1) | (31)" then "Gross margin | nm": in a table of member/measure pairs, the unnamed row's
                 label = replace(label, unknown=True)
                 above = Head()
@@ -489,7 +500,7 @@ class GridReader(TableReader):
         terms = [t for t in tokenize(text, self.vocab) if t.kind == "term"]
         return any(
             a.has("part_noun") and (b.has("metric") or b.has("margin")) and text[a.end : b.start].strip() == ""
-            for a, b in zip(terms, terms[1:], strict=False)
+            for a, b in itertools.pairwise(terms)
         )
 
     def _heading(self, start: int) -> Head:
@@ -541,8 +552,12 @@ class GridReader(TableReader):
     ) -> None:
         role = column.role or group.role or row.role
         if role == "change":
-            role = "pp" if cell.points else "change_pct" if cell.percent or group.role in ("yoy", "ex_fx") else (
-                "change_amount"
+            role = (
+                "pp"
+                if cell.points
+                else "change_pct"
+                if cell.percent or group.role in ("yoy", "ex_fx")
+                else ("change_amount")
             )
         named = group.margin if group.margin is not None else group.metric
         if row.metric and named and row.metric != named and not row.member:
@@ -586,4 +601,3 @@ class GridReader(TableReader):
             claim.measure = "ex_fx"
         if (row.unknown or column.unknown or group.unknown) and not claim.reason:
             claim.reason, claim.reason_args = "unclear", {}
-

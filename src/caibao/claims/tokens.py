@@ -79,7 +79,9 @@ def period_marks(folded: str, vocab: Vocabulary, start: int = 0, end: int | None
     return kept
 
 
-def tokenize(folded: str, vocab: Vocabulary, start: int = 0, end: int | None = None, table: bool = False) -> list[Token]:
+def tokenize(
+    folded: str, vocab: Vocabulary, start: int = 0, end: int | None = None, table: bool = False
+) -> list[Token]:
     """Tokens of folded[start:end], in order, none overlapping another."""
     end = len(folded) if end is None else end
     numbers = [Token(m.start, m.end, "num", mention=m) for m in find_mentions(folded, start, end, table=table)]
@@ -134,7 +136,9 @@ def _mark_asides(folded: str, tokens: list[Token], start: int, end: int) -> list
     return out
 
 
-def sentences(original: str, folded: str, tokens: list[Token], start: int = 0, end: int | None = None) -> list[Sentence]:
+def sentences(
+    original: str, folded: str, tokens: list[Token], start: int = 0, end: int | None = None
+) -> list[Sentence]:
     """The sentences of text[start:end] with their tokens and clause starts. A full stop ends an
     English sentence only before a capital, a digit or the end (never inside "1.5" or "Inc.")."""
     end = len(folded) if end is None else end
@@ -157,7 +161,9 @@ def sentences(original: str, folded: str, tokens: list[Token], start: int = 0, e
         while t < len(tokens) and tokens[t].end <= cut:
             t += 1
         if folded[previous:cut].strip():
-            found.append(Sentence(previous, cut, tokens[first:t], _clause_starts(folded, previous, cut, tokens[first:t])))
+            found.append(
+                Sentence(previous, cut, tokens[first:t], _clause_starts(folded, previous, cut, tokens[first:t]))
+            )
         previous = cut
     return found
 

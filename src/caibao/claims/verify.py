@@ -39,8 +39,11 @@ _WHOLE_OF = {metric: family["revenue"] for family in _FAMILIES.values() for metr
 # Metrics a filer reports apart only where they differ from the usual one (facts/data/xbrl_map.toml
 # [alternates]): elsewhere the usual one is the same figure.
 _OUTFLOWS = frozenset(base_data()["outflows"]["metrics"])
-_FALLBACK = {"contract_revenue": "revenue", "consolidated_net_income": "net_income",
-             "segment_contract_revenue": "segment_revenue"}
+_FALLBACK = {
+    "contract_revenue": "revenue",
+    "consolidated_net_income": "net_income",
+    "segment_contract_revenue": "segment_revenue",
+}
 
 Reason = tuple[str, dict]  # a key of explain.toml's [why] and the values it names
 

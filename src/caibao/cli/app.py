@@ -137,18 +137,41 @@ def check(
     lang: Annotated[
         Lang | None, typer.Option("--lang", help="Language of the explanations (default: the article's).")
     ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The period the article reports (2025Q4, FY2025), where its text does not say."),
+    ] = None,
+    own: Annotated[
+        bool,
+        typer.Option("--own", help="ARTICLE is a 10-K/10-Q filing: check its MD&A against its own facts."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Find every numeric claim in ARTICLE and say whether the filings support it."""
     from caibao.claims import report as render
     from caibao.claims.check import MAX_CHARS, check_text
-    from caibao.facts.store import Store
+    from caibao.facts.periods import parse_label
 
-    text, name = _read_article(article, MAX_CHARS)
-    is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
-    with Store.open(db) as store:
-        result = check_text(store, text, ticker, document=name, html=is_html, lang=lang.value if lang else None)
-        index = store.index(result.ticker)
+    label = parse_label(period) if period else None
+    if period and label is None:
+        raise CaibaoError(f"--period: {period!r} is not a period (2025Q4, 4Q25, FY2025)")
+    explain = lang.value if lang else None
+    if own:
+        from caibao.claims.own import check_own_index
+        from caibao.facts.xbrl import MAX_BYTES
+
+        data, name = _read_bytes(article, MAX_BYTES)
+        result, index = check_own_index(data, name, explain or "en")
+    else:
+        from caibao.facts.store import Store
+
+        text, name = _read_article(article, MAX_CHARS)
+        is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(
+            ("<!doctype", "<html")
+        )
+        with Store.open(db) as store:
+            result = check_text(store, text, ticker, document=name, html=is_html, lang=explain, period=label)
+            index = store.index(result.ticker)
     chosen = form or (CheckFormat.table if sys.stdout.isatty() and output is None else CheckFormat.json)
     if chosen is CheckFormat.table and output is None:
         Console().print(render.to_table(result))
@@ -163,6 +186,21 @@ def check(
         _write(render.to_html(result), output)
     if fail_on is not FailOn.never and result.count(fail_on.value):
         raise typer.Exit(1)
+
+
+def _read_bytes(article: str, limit: int) -> tuple[bytes, str]:
+    """The file's bytes, its size checked before it is read."""
+    if article == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise CaibaoError(f"<stdin>: over the {limit}-byte limit")
+        return data, "<stdin>"
+    path = Path(article)
+    if not path.is_file():
+        raise CaibaoError(f"{article}: no such file")
+    if path.stat().st_size > limit:
+        raise CaibaoError(f"{article}: {path.stat().st_size} bytes is over the {limit}-byte limit")
+    return path.read_bytes(), path.name
 
 
 def _read_article(article: str, limit: int) -> tuple[str, str]:
