@@ -119,8 +119,14 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
         if mention is None:
             bare = m if m.group("num") else None
             continue
-        if bare is not None and _LISTED.fullmatch(text, bare.end(), mention.start) and mention.kind != "number":
-            found.append(_listed(bare, mention))  # the unit written once for the list
+        if (
+            bare is not None
+            and mention.kind != "number"
+            and (
+                _LISTED.fullmatch(text, bare.end(), mention.start) or _RANGE.fullmatch(text, bare.end(), mention.start)
+            )
+        ):  # the unit written once for the list or the range: "15 and 83 basis points", "1,735–1,785 億美元"
+            found.append(_listed(bare, mention))
         bare = None
         found.append(mention)
         pos = stop

@@ -71,6 +71,7 @@ _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and",
 _PREFIX_NOISE = re.compile(
     r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I
 )
+_PROFITS = frozenset({"operating_income", "gross_profit", "net_income", "income_before_taxes"})
 _REVENUE_WORDS = frozenset({"revenue", "product_revenue", "service_revenue"})
 _COUNT_METRICS = {key for key, m in catalogue().metrics.items() if m.kind == "count" and m.unit == "members"}
 _PER_SHARE = ("eps_diluted", "eps_basic")
@@ -676,6 +677,10 @@ class Resolver:
         role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
         self._qualifier(claim, token, lead, right)
         self._fill(claim, subject, role, lead, right, change_of, current if inherited else None)
+        since = next((t for t in (*lead, *right) if t.get("since") == "start"), None)
+        if since is not None and role in ("growth", "change") and not claim.reason:
+            # "has doubled since 2021": a change over several periods, not a filed growth rate
+            claim.reason, claim.reason_args = "since", {"when": self.original[since.start : since.end]}
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
             subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
         if period_from is not None:  # a cause keeps the period of the figure it explains
@@ -764,8 +769,9 @@ class Resolver:
             return "first_above"
         if "guide_high" in measures or "guide_low" in measures:
             return "guide_high" if "guide_high" in measures else "guide_low"
-        if "implied" in measures:
-            return "implied"
+        lead_measures = {t.get("measure") for t in terms_lead if t.has("measure")}
+        if "implied" in lead_measures or ("implied" in measures and claim.kind == "percent"):
+            return "implied"  # "營收 1,735–1,785 億美元(隱含年增 11%–15%)": the growth is implied, not the range
         if guidance or "guidance" in {t.get("measure") for t in close_right}:
             return "guidance"
         if "ex_fx" in measures or subject.ex_fx:
@@ -783,6 +789,11 @@ class Resolver:
                 return "change"  # "increased $1.7 billion and $1.5 billion", "$32.9 billion or 5.1% and $36.8 billion"
             if prev is not None and ((prev.has("dir") and not prev.has("to")) or prev.get("measure") == "incremental"):
                 return "change"
+            if (
+                prev is not None and prev.has("metric") and len(near) >= 2 and near[-2].get("measure") == "incremental"
+                and not self.folded[near[-2].end : prev.start].strip()
+            ):  # fmt: skip
+                return "change"  # "单季新增营收26亿美元": the revenue added
             if prev is not None and prev.has("base"):
                 return "base"
             return "level"
@@ -1184,7 +1195,9 @@ class Resolver:
         for pattern in self.vocab.streaks:
             for m in pattern.finditer(self.folded, sentence.start, sentence.end):
                 before = [r for r in readings if r.claim.start < m.start()]
-                base = before[-1] if before else None
+                # a record of growth ("年增率創 13 季以來最快"): of the growth figure said before it
+                growths = [r for r in before if r.claim.measure in ("yoy", "qoq")]
+                base = growths[-1] if growths else before[-1] if before else None
                 claim = Claim(
                     quote=self.original[m.start() : m.end()],
                     start=m.start(),
@@ -1283,6 +1296,8 @@ def _merge(own: Subject, earlier: Subject | None, en: bool) -> tuple[Subject, bo
             inherited.loss = own.loss
         return inherited, True
     subject = replace(own, members=list(own.members))
+    if own.margin == "" and not own.metric and earlier.metric in _PROFITS:
+        subject.margin = earlier.metric  # "operating income $11.5 billion, margin 9.0%": that income's margin
     has_metric = bool(own.metric or own.margin is not None or own.ratio)
     if not has_metric and (own.member or own.part):
         # "while Asia-Pacific contributed $38.36 billion": that member's figure of the same metric

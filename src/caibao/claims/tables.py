@@ -167,6 +167,8 @@ class TableReader:
                 )
         head.ttm = "ttm" in measures or "(ttm)" in text
         head.quarter_only = any(w in text for w in ("(quarter)", "(单季)", "(单季度)"))
+        if head.quarter_only:
+            head.readings = []  # "資本支出(單季)": a quarter's figure (not TTM), of the column's quarter
         ambiguous = any(t.get("metric") in ("opex", "profit") for t in terms)
         if known and not ambiguous and not any(t.has("filer") and t.has("metric") for t in terms):
             # the brief's own row labels; a filer's own word for a metric comes first ("Net sales")
@@ -195,6 +197,8 @@ class TableReader:
         )
         return head
 
+    guided: list[FiscalLabel] = []  # noqa: RUF012 - the guided period of the table being read
+
     def read(self) -> tuple[list[Claim], list[tuple[int, int]]]:
         claims: list[Claim] = []
         blocks = table_blocks(self.folded)
@@ -207,13 +211,20 @@ class TableReader:
             before = self.folded[max(0, b_start - 120) : b_start]
             power = _unit_power(header[0].text) or _unit_power(before)
             columns = [self.head(c) for c in header]
+            # "隱含年增率" beside "FY 1Q26 (G)": the growth the guided period implies
+            self.guided = next((c.readings for c in columns if c.role == "guidance" and c.readings), [])
             group = ""
-            for row in rows[1:]:
+            title = self._title_metric(b_start)  # "### 營收組成" over a table of lines: their revenue
+            heads = [self.head(r[0]) for r in rows[1:]]
+            member_rows = sum(1 for h in heads if h.member and not h.metric)
+            for row, label in zip(rows[1:], heads, strict=True):
                 if all(not c.text for c in row[1:]):
-                    label = self.head(row[0])
                     group = label.member
                     continue
-                label = self.head(row[0])
+                if title and member_rows >= 2 and not (label.member or label.metric):
+                    label = self._other_member(row[0].text, title) or label  # "其他" among the lines: "Other"
+                if title and label.member and not label.metric and label.margin is None:
+                    label = replace(label, metric=title, unknown=False)
                 sentence = self.original[row[0].start - 1 : row[-1].end + 1].strip()
                 for cell, column in zip(row[1:], columns[1:], strict=False):
                     for mention in find_mentions(self.folded, cell.start, cell.end, table=True):
@@ -221,6 +232,29 @@ class TableReader:
                         self._fill(claim, label, column, group, power)
                         claims.append(claim)
         return claims, blocks
+
+    def _title_metric(self, start: int) -> str | None:
+        """The metric a short title line just above a table names ("### 營收組成", "Revenue by
+        line"), for rows that name only a member."""
+        before = self.folded[max(0, start - 200) : start].rstrip()
+        line = before[before.rfind("\n") + 1 :].strip().lstrip("#").strip()
+        if not line or len(line) > 40 or line[-1] in ".。:;,!?":
+            return None
+        terms = [t for t in tokenize(line, self.vocab) if t.kind == "term"]
+        metrics = {t.get("metric") for t in terms if t.has("metric")}
+        return next(iter(metrics)) if len(metrics) == 1 and not any(t.has("member") for t in terms) else None
+
+    def _other_member(self, label: str, metric: str) -> Head | None:
+        """A row labelled only "Other"/"其他" in a table of lines is the filer's line of that name,
+        where it has one ("other revenue" is Amazon's "Other")."""
+        label = label.strip()
+        if self.vocab.attrs(label).keys() != {"narrow"}:
+            return None
+        for key, member in self.vocab.member_words.items():
+            rest = key[len(label) :].strip() if key.startswith(label) else None
+            if rest and self.vocab.attrs(rest).get("metric") == metric:
+                return Head(member=member, metric=metric)
+        return None
 
     def _fill(self, claim: Claim, row: Head, column: Head, group: str, power: int | None) -> None:
         metric = row.metric or column.metric
@@ -284,8 +318,8 @@ class TableReader:
             claim.measure = "guidance"
         elif role == "implied":
             claim.measure, claim.bound = "guidance", "implied"
-            if column.readings:
-                claim.period = column.readings[0]
+            if column.readings or self.guided:
+                claim.period = (column.readings or self.guided)[0]
         if claim.kind == "percent" and claim.measure == "level":
             claim.reason = "unclear_measure"
         if claim.metric is None and not claim.reason:

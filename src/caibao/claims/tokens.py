@@ -94,9 +94,25 @@ def tokenize(
             terms.append(Token(m.start(), m.end(), "term", attrs, mark=mark))
         else:
             terms.append(Token(m.start(), m.end(), "term", attrs))
-    merged = _without_overlaps(numbers, marks)
-    merged = _without_overlaps(merged, terms)
-    return _mark_asides(folded, merged, start, end)
+    # "the first quarter above $200 billion": a record's words, not the period "first quarter"
+    records = [t for t in terms if t.has("first_above")]
+    merged = _without_overlaps(_without_overlaps(numbers, records), marks)
+    merged = _without_overlaps(merged, [t for t in terms if not t.has("first_above")])
+    return _mark_asides(folded, _since(folded, merged), start, end)
+
+
+def _since(folded: str, tokens: list[Token]) -> list[Token]:
+    """A period straight after "since"/"自" is where a span starts: a word, not the figure's period."""
+    out: list[Token] = []
+    for token in tokens:
+        previous = out[-1] if out else None
+        if (
+            token.mark is not None and previous is not None and previous.kind == "term" and previous.has("since")
+            and not folded[previous.end : token.start].strip()
+        ):  # fmt: skip
+            token = Token(token.start, token.end, "term", {"since": "start"})
+        out.append(token)
+    return out
 
 
 def _without_overlaps(strong: list[Token], weak: list[Token]) -> list[Token]:
