@@ -66,3 +66,15 @@ def web_base(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory):
     shutil.copy(seeded_db, db)
     with running(db) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def filings_store(shared, tmp_path_factory):
+    """A store holding every filing in ../shared/filings and nothing else: (store, ingest reports)."""
+    from caibao.facts import ingest as loader
+
+    path = tmp_path_factory.mktemp("filings") / "filings.duckdb"
+    with Store.open(path, seed=False) as store:
+        names = sorted(p.name for p in (shared / "filings").iterdir() if loader._wanted(p.name))
+        reports = [loader.write(store, loader.prepare(n, (shared / "filings" / n).read_bytes(), None)) for n in names]
+        yield store, reports

@@ -23,16 +23,6 @@ def load(store: Store, shared: Path, *names: str):
     return [loader.write(store, loader.prepare(n, (shared / "filings" / n).read_bytes(), None)) for n in names]
 
 
-@pytest.fixture(scope="module")
-def filings_store(shared, tmp_path_factory):
-    """A store holding every filing in ../shared/filings and nothing else."""
-    path = tmp_path_factory.mktemp("filings") / "filings.duckdb"
-    with Store.open(path, seed=False) as store:
-        names = sorted(p.name for p in (shared / "filings").iterdir() if loader._wanted(p.name))
-        reports = load(store, shared, *names)
-        yield store, reports
-
-
 def figure(store: Store, ticker: str, metric: str, period: str, member: str = "") -> Decimal:
     fact = store.index(ticker).get(metric, parse_label(period), member)
     assert fact is not None, (ticker, metric, period, member)

@@ -52,6 +52,10 @@ def test_amounts(text, quote, kind, value):
         ("營收 1,735 億至 1,785 億美元", "1,735 億至 1,785 億美元", D("173500000000"), D("178500000000")),
         ("$21.0–26.0 billion", "$21.0–26.0 billion", D("21000000000"), D("26000000000")),
         ("$173.5 billion to $178.5 billion", "$173.5 billion to $178.5 billion", D("173500000000"), D("178500000000")),
+        # the unit written once, after the second figure
+        ("營收 1,735–1,785 億美元", "1,735–1,785 億美元", D("173500000000"), D("178500000000")),
+        ("营业利润165–215亿美元", "165–215亿美元", D("16500000000"), D("21500000000")),
+        ("implied 11–15% YoY", "11–15%", D("11"), D("15")),
     ],
 )
 def test_ranges(text, quote, low, high):
@@ -62,7 +66,8 @@ def test_ranges(text, quote, low, high):
 @pytest.mark.parametrize(
     ("text", "quote", "value"),
     [("(21%)", "(21%)", D("-21")), ("-6%", "-6%", D("-6")), ("173.5 - 178.5", "173.5 - 178.5", D("173.5")),
-     ("1,040", "1,040", D("1040")), ("$1.86", "$1.86", D("1.86"))],
+     ("1,040", "1,040", D("1040")), ("$1.86", "$1.86", D("1.86")),
+     ("(10)%", "(10)%", D("-10")), ("(260.7)", "(260.7)", D("-260.7"))],
 )  # fmt: skip
 def test_table_cells(text, quote, value):
     [(q, _, v, _, _)] = found(text, table=True)
@@ -93,6 +98,8 @@ def test_three_digit_growth_is_a_lower_bound():
         "單位:百萬美元",
         "三個交易日之內",
         "1. 單季度營收",
+        "各營運部門營收(百萬美元)",
+        "in 2024-2025",
     ],
 )
 def test_not_claims(text):

@@ -67,6 +67,7 @@ def _pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _DATE_AFTER = re.compile(r"\s?(?:年|月|日|号|季|个月|个季度|个交易日|天|周|财年|年度|位(?!数)|个?小时|分钟)")
 _LETTER_BEFORE = re.compile(r"[a-z]$")
+_UNIT_ONLY = re.compile(r"[十百千万亿兆]+")  # no digit word: a scale, not an amount
 _VAGUE_BEFORE = re.compile(r"(?:数|几|单位\s?[::]?\s?)$")
 _RANGE = re.compile(r"\s?(?:至|到|-|–|—|~|to)\s?")
 
@@ -103,6 +104,12 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
             continue  # 2025年, 12月31日, 13个季度, 12 个月: dates and spans of time, not figures
         if m.group("cn") and _VAGUE_BEFORE.search(text, max(start, m.start() - 3), m.start()):
             continue  # 数十亿, 几百万, and the unit line 单位:百万美元
+        if (
+            m.group("cn")
+            and text[max(start, m.start() - 1) : m.start()] in ("(", "(")
+            and _UNIT_ONLY.fullmatch(m.group("cn"))
+        ):
+            continue  # "营收(百万美元)": the unit a title gives, no figure
         if m.group("num") and sum(ch.isdigit() for ch in m.group("num")) > MAX_DIGITS:
             continue
         after = m.end()

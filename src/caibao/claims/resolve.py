@@ -778,6 +778,12 @@ class Resolver:
             return "ex_fx"
         if "non_gaap" in measures or subject.non_gaap:
             return "non_gaap"
+        if (
+            close_right
+            and close_right[0].has("adjusting")
+            and not self.folded[token.end : close_right[0].start].strip()
+        ):
+            return "non_gaap"  # "$25.0 billion excluding a $2.5 billion charge": an adjusted figure
         if claim.kind == "money" and subject.margin and subject.metric is None:
             subject.metric, subject.margin = subject.margin, None  # "gross margin of $180.7 billion": the amount
         if claim.kind == "money" or (claim.kind == "count" and subject.metric in _COUNT_METRICS):
@@ -933,6 +939,9 @@ class Resolver:
             if not said and previous is not None and previous.claim.stated < 0:
                 down = True  # "decreased $6.03 billion, or 8%": the rate goes the way of the amount
             if down:
+                _negate(claim)
+            if subject.loss and claim.metric in _PROFITS and any(t.has("loss") for t in _terms(lead)):
+                # "Reality Labs operating loss widened 10%": the income fell 10% of the loss it had
                 _negate(claim)
         elif role in ("margin", "base_margin"):
             claim.measure = "margin"

@@ -186,7 +186,7 @@ class TableReader:
         head.whole = text.lstrip().startswith(("total", "consolidated", "合计", "总计", "合并")) or any(
             t.has("whole") or t.has("company") for t in terms
         )
-        if any(t.has("narrow") for t in terms):
+        if any(t.has("narrow") and not t.has("measure") for t in terms) and not known:
             head.unknown = True  # "Other cost of revenues": part of the line, not the line
         members = {t.get("member") for t in terms if t.has("member")}
         if len(members) > 1 or any(t.has("part") for t in terms):
@@ -469,6 +469,10 @@ class GridReader(TableReader):
         group = self._heading(grid.start)
         if not group.member and self.section_member:
             group = replace(group, member=self.section_member)
+        title = None
+        if not group.metric and sum(1 for r in rows[first_data:] if self.label_head(r[0]).member) >= 2:
+            title = self._title_metric(grid.start)  # "Net sales by line" over rows of lines: their sales
+            group = replace(group, metric=title) if title else group
         data_labels = [r[0] for r in rows[first_data:] if not self._numeric(r[0])]
         if (
             not group.member
@@ -489,6 +493,8 @@ class GridReader(TableReader):
             label_cell = row[0] if not self._numeric(row[0]) else None
             values = [c for c in row[1:] if self._numeric(c)] if label_cell else [c for c in row if self._numeric(c)]
             label = self.label_head(label_cell) if label_cell else Head()
+            if title and label_cell is not None and not (label.member or label.metric):
+                label = self._other_member(label_cell.text, title) or label  # "Other" among the lines
             if not values:
                 if label_cell is not None:  # a group row: its words head the rows under it
                     label = self._group_head(label_cell)
@@ -542,8 +548,8 @@ class GridReader(TableReader):
         before = self.folded[max(0, start - 300) : start]
         lines = [line.strip() for line in before.split("\n") if line.strip()][-2:]
         for line in reversed(lines):
-            if len(line) > 60 or line.endswith((".", ":", "。")):
-                continue
+            if len(line) > 60 or line.endswith((".", ":", "。")) or "|" in line:
+                continue  # a sentence, or a row of the table before: no heading
             head = self.head_text(line)
             if head.unknown or not (head.member or head.metric):
                 continue
@@ -600,7 +606,10 @@ class GridReader(TableReader):
             metric=row.metric or group.metric or column.metric,
             margin=row.margin if row.margin is not None else group.margin,
             member=row.member or group.member or column.member,
-            readings=column.readings or row.readings or group.readings,
+            # "Capital expenditure (FY2025)" under "FY 4Q25 (A)": the row's own period
+            readings=row.readings
+            if (row.readings and column.readings)
+            else (column.readings or row.readings or group.readings),
             role={"change_pct": "yoy", "change_amount": ""}.get(role, role),
             ttm=row.ttm or column.ttm,
             denominator=row.denominator or group.denominator or column.denominator,

@@ -481,8 +481,16 @@ def likely_cause(claim: Claim, index: FactIndex, bounds: tuple[Decimal, Decimal]
     others = [label.year_ago(), FiscalLabel(label.year)] if label.is_quarter else [label.previous()]
     if label.is_quarter:
         others += [label.previous(), FiscalLabel(label.year - 1)]
+    elif label.is_year:
+        others.append(FiscalLabel(label.year + 1))  # "$97.7 billion in 2023": the next year's figure
     for other in others:
-        key = "cause_year_ago" if other == label.year_ago() else "cause_prior"
+        key = (
+            "cause_year_ago"
+            if other == label.year_ago()
+            else "cause_other"
+            if other.year > label.year
+            else "cause_prior"
+        )
         candidates.append(("other period", lambda o=other: hit(label=o), key, {"when": other}))
     if claim.measure == "margin":
         for kind in ("gross_profit", "operating_income", "net_income"):

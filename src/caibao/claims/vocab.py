@@ -60,7 +60,7 @@ def base_terms() -> dict[str, dict[str, str]]:
     for direction, spec in raw["direction"].items():
         add(_both(spec), "dir", direction)
     frames = raw["frames"]
-    for cls in ("to", "base", "per_share", "respectively", "and", "cause", "since"):
+    for cls in ("to", "base", "per_share", "respectively", "and", "cause", "since", "adjusting"):
         add(_both(frames[cls]), cls)
     for direction, words in frames["change_of"].items():
         add(words, "change_of", direction)

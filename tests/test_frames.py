@@ -1,0 +1,205 @@
+"""The shapes in which financial prose states numbers, as real sentences, each with the reading
+`check` must give it: the metric, member, period and measure the text says, and the verdict the
+filings give (price-parser style: a table of strings and what they mean). Sentences come from the
+filers' own MD&A, the labelled corpus's failure classes and the press's ways of writing, in
+English, Traditional and Simplified Chinese. A supported row that goes contradicted is a false
+alarm: the worst bug this product can have."""
+
+from __future__ import annotations
+
+import pytest
+
+from caibao.claims.check import check_text
+
+AMZN = "bundled"  # the bundled Amazon data; other filers come from ../shared/filings alone
+
+
+@pytest.fixture
+def stores(read_store, filings_store):
+    return {"bundled": read_store, "filings": filings_store[0]}
+
+
+def reading(stores, ticker: str, text: str, quote: str):
+    store = stores["bundled" if ticker == "AMZN" else "filings"]
+    report = check_text(store, text, ticker, lang="en")
+    found = [c for c in report.claims if c.quote == quote]
+    assert found, (quote, [c.quote for c in report.claims])
+    return found[0]
+
+
+# (ticker, sentence, figure, verdict, metric, member, period, measure)
+READINGS = [
+    # SUBJECT rose X% to $Y, in each language
+    ("NFLX", "Netflix's revenue rose 16% to $11.08 billion in the second quarter of 2025.", "16%",
+     "supported", "revenue", "", "2025Q2", "yoy"),
+    ("NFLX", "Netflix's revenue rose 16% to $11.08 billion in the second quarter of 2025.", "$11.08 billion",
+     "supported", "revenue", "", "2025Q2", "level"),
+    ("NFLX", "奈飞2025年第二季度营收同比增长16%至110.8亿美元。", "110.8亿美元",
+     "supported", "revenue", "", "2025Q2", "level"),
+    ("NFLX", "Netflix 2025年第二季營收年增16%至110.8億美元。", "16%", "supported", "revenue", "", "2025Q2", "yoy"),
+    # SUBJECT increased $X, or Y%: a change and its rate; the head of the phrase decides the metric
+    ("TSLA", "Cost of automotive sales revenue decreased $3.25 billion, or 5%, in the year ended December 31, 2024 "
+             "as compared to the year ended December 31, 2023.", "$3.25 billion",
+     "supported", "cost_of_sales", "Automotive Sales", "FY2024", "change"),
+    ("TSLA", "Cost of automotive sales revenue decreased $3.25 billion, or 5%, in the year ended December 31, 2024 "
+             "as compared to the year ended December 31, 2023.", "5%",
+     "supported", "cost_of_sales", "Automotive Sales", "FY2024", "yoy"),
+    ("TSLA", "Cost of energy generation and storage revenue increased $2.55 billion, or 52%, in the year ended "
+             "December 31, 2024 as compared to the year ended December 31, 2023.", "52%",
+     "supported", "cost_of_sales", "Energy Generation and Storage", "FY2024", "yoy"),
+    # "$X in 2024 compared to $Y in 2023, representing an increase of $Z": the change is the later year's
+    ("TSLA", "Capital expenditures amounted to $11.34 billion in 2024 compared to $8.90 billion in 2023, "
+             "representing an increase of $2.44 billion.", "$2.44 billion",
+              "supported", "capex", "", "FY2024", "change"),
+    ("TSLA", "Capital expenditures amounted to $11.34 billion in 2024 compared to $8.90 billion in 2023, "
+             "representing an increase of $2.44 billion.", "$8.90 billion",
+              "supported", "capex", "", "FY2023", "level"),
+    # a cause is of the period its clause speaks of, not of the base it is compared with
+    ("WMT", "Free cash flow for fiscal 2025 decreased when compared to fiscal 2024 due to an increase of $3.2 billion "
+            "in capital expenditures to support our investment strategy.", "$3.2 billion",
+     "supported", "capex", "", "FY2025", "change"),
+    # up X% from a year ago and up Y% sequentially
+    ("AMZN", "Net sales were $213.4 billion in the fourth quarter of 2025, up 14% from a year ago and up 18% "
+             "sequentially.", "18%", "supported", "revenue", "", "2025Q4", "qoq"),
+    ("AMZN", "Net sales were $213.4 billion in the fourth quarter of 2025, up 14% from a year ago and up 18% "
+             "sequentially.", "14%", "supported", "revenue", "", "2025Q4", "yoy"),
+    ("NFLX", "Netflix revenue grew 5% sequentially in the second quarter of 2025.", "5%",
+     "supported", "revenue", "", "2025Q2", "qoq"),  # Q1 = 6M - Q2, derived and cited
+    # A, B and C for X, Y and Z, respectively
+    ("WMT", "We generated net cash provided by operating activities of $36.4 billion, $35.7 billion and $28.8 billion "
+            "for fiscal 2025, 2024 and 2023, respectively.", "$28.8 billion",
+     "supported", "operating_cash_flow", "", "FY2023", "level"),
+    ("META", "In 2024, Family of Apps and Reality Labs revenue was $162.36 billion and $2.15 billion, respectively.",
+     "$2.15 billion", "supported", "revenue", "Reality Labs", "FY2024", "level"),
+    ("NFLX", "Revenues for the three and six months ended June 30, 2025 increased 16% and 14%, respectively, as "
+             "compared to the same periods in 2024.", "14%", "supported", "revenue", "", "6M2025", "yoy"),
+    # SUBJECT as a percentage of revenue, from A% to B%
+    ("NVDA", "Research and development expenses as a percentage of revenue decreased from 14% in fiscal year 2024 "
+             "to 10% in fiscal year 2025.", "10%", "supported", "research_and_development", "", "FY2025", "margin"),
+    # X% of total revenue
+    ("META", "Reality Labs accounted for about 1% of total revenue in 2024.", "1%",
+     "supported", "revenue", "Reality Labs", "FY2024", "share"),
+    # $X, or $Y per diluted share
+    ("META", "Net income was $62.36 billion, with diluted earnings per share (EPS) of $23.86 for the year ended "
+             "December 31, 2024.", "$23.86", "supported", "eps_diluted", "", "FY2024", "level"),
+    ("META", "Net income was $62.36 billion, with diluted earnings per share (EPS) of $23.86 for the year ended "
+             "December 31, 2024.", "$62.36 billion", "supported", "net_income", "", "FY2024", "level"),
+    # 營收達X億美元,年增Y%,季增Z%; 占…的X成; 较上一季度增加X; 利益率為X%,年增Y個百分點
+    ("AMZN", "亞馬遜2025年第四季營收達2,134億美元,年增14%,季增18%。", "18%",
+     "supported", "revenue", "", "2025Q4", "qoq"),
+    ("AMZN", "2025年第四季,AWS貢獻了約5成的營業利益。", "5成",
+     "supported", "operating_income", "AWS", "2025Q4", "share"),
+    ("AMZN", "2025年第四季度亚马逊营收较上一季度增加332亿美元。", "332亿美元",
+     "supported", "revenue", "", "2025Q4", "change"),
+    ("NFLX", "網飛2024年營業利益率為26.7%,年增6.1個百分點。", "6.1個百分點",
+     "supported", "operating_income", "", "FY2024", "pp"),
+    ("TSLA", "特斯拉2024年毛利率为17.9%。", "17.9%", "supported", "gross_profit", "", "FY2024", "margin"),
+    # periods: a dateline, halves, fiscal years that are not calendar years
+    ("TSLA", "AUSTIN, Texas, July 23, 2025 - Tesla Inc said on Wednesday that second-quarter revenue fell 12% to "
+             "$22.50 billion.", "$22.50 billion", "supported", "revenue", "", "2025Q2", "level"),
+    ("TSLA", "特斯拉2025年上半年营收为418.3亿美元。", "418.3亿美元", "supported", "revenue", "", "6M2025", "level"),
+    ("NVDA", "NVIDIA Data Center revenue was $41.1 billion in the second quarter of fiscal 2026.", "$41.1 billion",
+     "supported", "revenue", "Data Center", "2026Q2", "level"),
+    ("AAPL", "Apple's net sales were $94.0 billion in the third quarter of fiscal 2025.", "$94.0 billion",
+     "supported", "revenue", "", "2025Q3", "level"),
+    # members as each language names them; the company's own name as subject
+    ("META", "Meta現實實驗室2024年營業虧損177億美元。", "177億美元",
+     "supported", "operating_income", "Reality Labs", "FY2024", "level"),
+    ("META", "Meta应用家族2024年营业利润871亿美元。", "871亿美元",
+     "supported", "operating_income", "Family of Apps", "FY2024", "level"),
+    ("NVDA", "輝達2026財年第二季資料中心營收411億美元。", "411億美元",
+     "supported", "revenue", "Data Center", "2026Q2", "level"),
+    ("AAPL", "蘋果2025財年第三季大中華區營收153.7億美元。", "153.7億美元",
+     "supported", "revenue", "Greater China", "2025Q3", "level"),
+    ("NFLX", "奈飞2025年第二季度亚太地区营收13.1亿美元。", "13.1亿美元",
+     "supported", "revenue", "Asia-Pacific", "2025Q2", "level"),
+    ("NFLX", "網飛2025年第二季美國和加拿大營收49.3億美元。", "49.3億美元",
+     "supported", "revenue", "United States and Canada", "2025Q2", "level"),
+    ("TSLA", "特斯拉2024年能源發電與儲存營收101億美元。", "101億美元",
+     "supported", "revenue", "Energy Generation and Storage", "FY2024", "level"),
+    ("TSLA", "特斯拉2024年汽车业务营收为771亿美元。", "771亿美元",
+     "supported", "revenue", "Total automotive revenues", "FY2024", "level"),
+    ("GOOGL", "Google's revenue was $350.0 billion in 2024.", "$350.0 billion",
+     "supported", "revenue", "", "FY2024", "level"),
+    ("WMT", "Walmart's net sales were $674.5 billion in fiscal 2025.", "$674.5 billion",
+     "supported", "contract_revenue", "", "FY2025", "level"),
+    ("GOOGL", "谷歌2024年云服务营收432亿美元。", "432亿美元",
+     "supported", "revenue", "Google Cloud", "FY2024", "level"),
+    # margins of a segment on its own sales; a loss's growth on the loss
+    ("AMZN", "AWS operating margin was 35.0% in the fourth quarter of 2025.", "35.0%",
+     "supported", "operating_income", "AWS", "2025Q4", "margin"),
+    ("META", "Reality Labs operating loss widened 10% in 2024.", "10%",
+     "supported", "operating_income", "Reality Labs", "FY2024", "yoy"),
+    # tables: row label, column head, unit line
+    ("META", "| 單位：百萬美元 | 2024年 | 2023年 |\n|---|---|---|\n| 應用程式家族營業利益 | 87,109 | 62,871 |\n"
+             "| 現實實驗室營業損益 | -17,729 | -16,120 |", "-17,729",
+     "supported", "operating_income", "Reality Labs", "FY2024", "level"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ticker", "text", "quote", "verdict", "metric", "member", "period", "measure"), READINGS)
+def test_reading(stores, ticker, text, quote, verdict, metric, member, period, measure):
+    claim = reading(stores, ticker, text, quote)
+    assert (claim.verdict, claim.metric, claim.segment, str(claim.period), claim.measure) == (
+        verdict, metric, member, period, measure), claim.explanation  # fmt: skip
+
+
+# Wrong figures, each with the cause caibao gives.
+CONTRADICTED = [
+    ("NFLX", "網飛2024年營業利益率為26.7%,年增5.9個百分點。", "5.9個百分點", "miscalculated"),
+    ("META", "Meta 2024年广告营收1,604亿美元。", "1,604亿美元", "one-digit typo"),
+    ("TSLA", "Tesla's revenue was $97.7 billion in 2023.", "$97.7 billion", "other period"),
+    ("AMZN", "AWS operating income rose 18% in the fourth quarter of 2025.", "18%", "wrong segment"),
+    ("NFLX", "Netflix's revenue rose 16% sequentially in the second quarter of 2025.", "16%", "wrong measure"),
+]
+
+
+@pytest.mark.parametrize(("ticker", "text", "quote", "cause"), CONTRADICTED)
+def test_contradicted(stores, ticker, text, quote, cause):
+    claim = reading(stores, ticker, text, quote)
+    assert (claim.verdict, claim.cause) == ("contradicted", cause), claim.explanation
+
+
+# Numbers whose text does not say what they are, or says they are no filed figure: never judged.
+# (ticker, sentence, figure, words of the reason given)
+UNVERIFIABLE = [
+    ("NVDA", "Data Center revenue for the second quarter of fiscal 2026 reflected a $4.0 billion reduction in H20 "
+             "sales.", "$4.0 billion", "'H20'"),
+    ("NVDA", "Gross margin in the second quarter of fiscal 2026 benefited from a provision release of $180 million.",
+     "$180 million", "an effect on the figure"),
+    ("TSLA", "Tesla delivered 1.79 million vehicles in 2024.", "1.79 million vehicles", "not in the filings"),
+    ("NFLX", "Netflix second-quarter revenue rose 16% to $11.08 billion.", "$11.08 billion", "no period"),
+    ("AMZN", "亚马逊2025年第四季度营收为1,900亿欧元。", "1,900亿欧元", "currency"),
+    ("IBM", "We gained market share across each of our key solutions, led by OpenShift which grew revenue more than "
+            "20 percent in the second quarter of 2025.", "20 percent", "'OpenShift'"),
+    ("IBM", "Distributed Infrastructure revenue decreased 15.1 percent as reported in the second quarter of 2025.",
+     "15.1 percent", "'Distributed Infrastructure'"),
+    ("IBM", "In the second quarter of 2025, Infrastructure segment profit of $965 million increased 47.6 percent and "
+            "segment profit margin of 23.3 percent increased 5.4 points compared to the prior-year period.",
+     "23.3 percent", "which margin"),
+    ("AMZN", "AWS revenue has grown 80% since 2021.", "80%", "since 2021"),
+    ("NFLX", "Revenues in the second quarter of 2025 would have been $1,424 million higher had foreign currency "
+             "exchange rates remained constant.", "$1,424 million", "would have"),
+    ("AMZN", "Analysts expect Amazon's revenue of $180 billion in the first quarter of 2026.", "$180 billion",
+     "estimate"),
+    ("AMZN", "Microsoft's Azure revenue grew 39% in the fourth quarter of 2025.", "39%", "Azure"),
+    ("META", "Trends in Our Revenue by User Geography\n\nIn 2024, revenue increased by 18% in United States & "
+             "Canada, 26% in Europe, 22% in Asia-Pacific, and 31% in Rest of World, in each case relative to 2023.",
+     "18%", "User Geography"),
+    ("AMZN", "Amazon's profit was $21.2 billion in the fourth quarter of 2025.", "$21.2 billion", "operating or net"),
+    ("AMZN", "亚马逊2025年第四季度营业费用为1,884亿美元。", "1,884亿美元", "cost of revenue"),
+    ("IBM", "For the first six months of 2025, operating retirement-related costs were $499 million, a decrease of $11 "
+            "million compared to the prior-year period, primarily driven by lower service cost ($21 million) "
+            "partially offset by increased cost of defined contribution plans ($10 million).", "$10 million", "clear"),
+    ("AMZN", "Amazon employed about 1.55 million people at the end of 2025.", "1.55 million people", "count"),
+    ("AMZN", "亞馬遜股價2025年上漲5%。", "5%", "股價"),
+    ("TSLA", "Tesla's margin improved to 17.9% in 2024.", "17.9%", "which margin"),
+    ("AMZN", "The fourth quarter of 2025 saw operating income of $25.0 billion excluding a $2.5 billion special "
+             "charge.", "$25.0 billion", "non-GAAP"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ticker", "text", "quote", "why"), UNVERIFIABLE)
+def test_unverifiable(stores, ticker, text, quote, why):
+    claim = reading(stores, ticker, text, quote)
+    assert claim.verdict == "unverifiable" and why in claim.explanation, claim.explanation
