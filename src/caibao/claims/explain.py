@@ -3,6 +3,7 @@ formatted as that language writes them: 114.7 億美元 / 114.7亿美元 / $11,4
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ def language_of(text: str) -> str:
     t2s would change it)."""
     if not _HAN.search(text):
         return "en"
-    sample = "".join(_HAN.findall(text))[:2000]
+    sample = "".join(m.group(0) for m in itertools.islice(_HAN.finditer(text), 2000))  # the first 2,000
     return "zh-Hant" if to_simplified(sample) != sample else "zh-Hans"
 
 

@@ -11,7 +11,7 @@ from caibao.facts.periods import FiscalLabel
 SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     quote: str  # the number as written, from the original text
     start: int  # offsets in the original text

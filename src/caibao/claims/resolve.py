@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from caibao.claims.context import Context
 from caibao.claims.model import Claim
@@ -78,7 +80,7 @@ _PER_SHARE = ("eps_diluted", "eps_basic")
 _CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Subject:
     """What a figure is about, as far as the text says."""
 
@@ -106,7 +108,7 @@ class Subject:
                     or self.company)  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     """A figure as read so far."""
 
@@ -130,13 +132,19 @@ def _first_word(tokens: list[Token], cls: str, value: str | None = None) -> Toke
     return None
 
 
+@cache
+def _metric_words() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (fold(word), metric)
+        for metric, spec in base_data()["metrics"].items()
+        for word in (*spec.get("en", []), *spec.get("zh", []))
+        if len(word) >= 2
+    )
+
+
 def _metric_in(surface: str) -> str | None:
     """The metric a share phrase names as its whole: "of total revenues" -> revenue."""
-    for metric, spec in base_data()["metrics"].items():
-        for word in (*spec.get("en", []), *spec.get("zh", [])):
-            if len(word) >= 2 and fold(word) in surface:
-                return metric
-    return None
+    return next((metric for word, metric in _metric_words() if word in surface), None)
 
 
 class Resolver:
@@ -153,6 +161,8 @@ class Resolver:
         self.section_qualifier: tuple[str, str] | None = None  # (metric, heading) a heading qualifies
         self.section_open = False  # headings came under the period heading: its period may have ended
         self.section_member = ""  # the member a heading names ("Software"), until the next heading
+        self._streak_matches: list[re.Match[str]] = []
+        self._streak_starts: list[int] | None = None
 
     # -- subjects ---------------------------------------------------------------------------
 
@@ -163,17 +173,18 @@ class Resolver:
         terms = _terms(tokens)
         plain = [t for t in terms if not t.aside]
         if clause_initial:
-            plain = [t for t in plain if self._opens(t, start, tokens)]
-        heads = [t for t in plain if t.has("metric") or t.has("margin")]
+            opening = self._opening(tokens, start)
+            plain = [t for t in plain if id(t) in opening]
+        heads = [t for t in plain if "metric" in t.attrs or "margin" in t.attrs]
         if heads:
             head = heads[0] if en else heads[-1]
-            if head.has("margin"):
-                subject.margin = head.get("margin") or ""
+            if "margin" in head.attrs:
+                subject.margin = head.attrs.get("margin") or ""
                 if subject.margin == "":
-                    named = [t for t in plain if t.start < head.start and t.has("metric")]
-                    subject.margin = named[-1].get("metric") if named else ""
+                    named = [t for t in plain if t.start < head.start and "metric" in t.attrs]
+                    subject.margin = named[-1].attrs.get("metric") if named else ""
             else:
-                subject.metric = head.get("metric")
+                subject.metric = head.attrs.get("metric")
             if subject.metric in _REVENUE_WORDS and self._cost_of(head, plain):
                 subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue decreased $3.25 billion"
             subject.unknown = (
@@ -181,9 +192,9 @@ class Resolver:
                 or self._narrowed(head, tokens)
                 or (self._agent(head, tokens, start) if en else "")
             )
-        subject.ratio = any(t.has("ratio") for t in plain)
-        members = [t for t in plain if t.has("member")] or [t for t in terms if t.aside and t.has("member")]
-        names = list(dict.fromkeys(t.get("member") or "" for t in members))
+        subject.ratio = any("ratio" in t.attrs for t in plain)
+        members = [t for t in plain if "member" in t.attrs] or [t for t in terms if t.aside and "member" in t.attrs]
+        names = list(dict.fromkeys(t.attrs.get("member") or "" for t in members))
         if names:
             adjacent = len(members) >= 2 and self.folded[members[-2].end : members[-1].start].strip() == ""
             # "FoA other revenue": the line within the segment, named last; else English names the
@@ -198,7 +209,7 @@ class Resolver:
                 subject.several = " & ".join(names)
         if names and not heads and self._cost_of(members[-1], plain):
             subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue": a member named with its revenue
-        parts_joined = [t for t in plain if t.has("part") and any(
+        parts_joined = [t for t in plain if "part" in t.attrs and any(
             _JOINED.match(self.folded[t.end : m.start]) or self.folded[t.end : m.start].strip() in ("&",)
             for m in members if m.start >= t.end
         )]  # fmt: skip
@@ -206,23 +217,20 @@ class Resolver:
             subject.several = self.original[parts_joined[0].start : members[-1].end]
         if names and not heads:
             last = members[-1]
-            gap = self.folded[last.end : tokens[-1].end if tokens else last.end]
-            for t in tokens:
-                if t.start >= last.end:
-                    gap = gap.replace(self.folded[t.start : t.end], " ", 1)
+            gap = self._blanked(tokens, last.end, tokens[-1].end if tokens else last.end)
             subject.tight = len(re.findall(r"[a-z]{3,}|[\u4e00-\u9fff]", gap)) <= 1
-        parts = [t for t in plain if t.has("part")]
+        parts = [t for t in plain if "part" in t.attrs]
         if parts and not subject.member:
             subject.part = self.original[parts[-1].start : parts[-1].end]
-        if not subject.member and any(t.has("whole") or t.has("company") for t in plain):
+        if not subject.member and any("whole" in t.attrs or "company" in t.attrs for t in plain):
             subject.whole = True
-            subject.company = any(t.has("company") for t in plain) and not heads
-        subject.ttm = any(t.get("measure") == "ttm" for t in terms)
-        subject.ex_fx = any(t.get("measure") == "ex_fx" for t in plain)
-        subject.non_gaap = any(t.get("measure") == "non_gaap" for t in terms)
-        losses = [t for t in terms if t.has("loss")]
+            subject.company = any("company" in t.attrs for t in plain) and not heads
+        subject.ttm = any(t.attrs.get("measure") == "ttm" for t in terms)
+        subject.ex_fx = any(t.attrs.get("measure") == "ex_fx" for t in plain)
+        subject.non_gaap = any(t.attrs.get("measure") == "non_gaap" for t in terms)
+        losses = [t for t in terms if "loss" in t.attrs]
         if losses:
-            subject.loss = losses[-1].get("loss") or "any"
+            subject.loss = losses[-1].attrs.get("loss") or "any"
         if not subject.member and not subject.part and not subject.unknown:
             subject.unknown = self._unknown_part(plain, en, start)
         subject.veto = self._veto(terms)
@@ -244,7 +252,7 @@ class Resolver:
             if m:  # "financing receivables", "AWS backlog": the member's something else
                 subject.unknown = self.original[last.start : m.end()]
             following = next(
-                (t for t in tokens if t.start >= last.end and not (t.has("and") and len(t.attrs) == 1)), None
+                (t for t in tokens if t.start >= last.end and not ("and" in t.attrs and len(t.attrs) == 1)), None
             )
             gap = self.folded[last.end : following.start if following else last.end + 20]
             w = _NEXT_WORD.match(gap)
@@ -266,7 +274,7 @@ class Resolver:
         """ "OpenShift which grew revenue more than 20 percent": the name doing the verb before the
         metric, when it is no name caibao knows (a known one is a token of its own)."""
         before = [t for t in tokens if t.end <= head.start]
-        if not before or not before[-1].has("dir") or self.folded[before[-1].end : head.start].strip():
+        if not before or "dir" not in before[-1].attrs or self.folded[before[-1].end : head.start].strip():
             return ""
         verb = before[-1]
         floor = max(start, before[-2].end if len(before) >= 2 else start)
@@ -279,9 +287,9 @@ class Resolver:
         """Is the revenue word `head` the end of "cost(s) of [a name] revenue"?"""
         before = [t for t in plain if t.end <= head.start]
         at = head.start
-        while before and before[-1].has("member") and self.folded[before[-1].end : at].strip() in ("", "and", "&"):
+        while before and "member" in before[-1].attrs and self.folded[before[-1].end : at].strip() in ("", "and", "&"):
             at = before.pop().start
-        return bool(before) and before[-1].has("cost_of") and self.folded[before[-1].end : at].strip() == ""
+        return bool(before) and "cost_of" in before[-1].attrs and self.folded[before[-1].end : at].strip() == ""
 
     def _uncovered(self, tokens: list[Token], start: int, end: int | None = None) -> str:
         """A phrase of words no token explains, standing where a subject would: the figure is about
@@ -289,26 +297,41 @@ class Resolver:
         if not tokens:
             return ""
         end = tokens[-1].end if end is None else end
-        text = self.folded[start:end]
-        for t in sorted(tokens, key=lambda t: -t.start):
-            if t.start >= start:
-                text = text[: t.start - start] + " " * (t.end - t.start) + text[t.end - start :]
+        text = self._blanked(tokens, start, end)
         english = [w for w in re.findall(r"[a-z][a-z'-]{2,}", text) if w not in _FUNCTION_WORDS]
         han = re.findall(r"[\u4e00-\u9fff]", text)
         if len(english) >= 2 or len(han) >= 6:
             return " ".join(english[-4:]) if english else "".join(han[-6:])
         return ""
 
-    def _opens(self, token: Token, start: int, tokens: list[Token] | None = None) -> bool:
-        """Does `token` open its clause: nothing before it but words pointing at a subject (the
-        company's, its, the unit's), a period, other names, and a particle or two?"""
-        prefix = self.folded[start : token.start]
-        for t in tokens or ():
-            if t.end > token.start:
+    def _blanked(self, tokens: list[Token], start: int, end: int, blank: str = " ") -> str:
+        """folded[start:end] with every token inside it replaced by `blank`, in one pass."""
+        pieces, position = [], start
+        for t in tokens:
+            if t.start >= position and t.end <= end:
+                pieces.append(self.folded[position : t.start])
+                pieces.append(blank)
+                position = t.end
+        pieces.append(self.folded[position:end])
+        return "".join(pieces)
+
+    def _opening(self, tokens: list[Token], start: int) -> set[int]:
+        """The ids of the tokens that open their clause: nothing before them but words pointing at
+        a subject (the company's, its, the unit's), a period, other names, and a particle or two.
+        One pass: once a token does not open the clause, no later one does."""
+        found: set[int] = set()
+        noise, position = 0, start
+        for t in tokens:
+            if t.start < position:
+                continue
+            noise += len(_PREFIX_NOISE.sub("", self.folded[position : t.start]))
+            if noise > 2:
                 break
-            if t.start >= start and (t.mark is not None or (t.kind == "term" and _OPENERS & set(t.attrs))):
-                prefix = prefix.replace(self.folded[t.start : t.end], "", 1)
-        return len(_PREFIX_NOISE.sub("", prefix)) <= 2
+            found.add(id(t))
+            if not (t.mark is not None or (t.kind == "term" and not _OPENERS.isdisjoint(t.attrs))):
+                noise += len(_PREFIX_NOISE.sub("", self.folded[t.start : t.end]))
+            position = t.end
+        return found
 
     def _unknown_before(self, head: Token, tokens: list[Token], en: bool, start: int) -> str:
         """A word straight before the metric that names something caibao does not know."""
@@ -338,7 +361,7 @@ class Resolver:
         """ "other sales and marketing expenses", "income taxes payable", "其他营业收入": a part or a
         relative of the metric, not the figure filed under it."""
         before = [t for t in tokens if t.end <= head.start]
-        if before and before[-1].has("narrow") and self.folded[before[-1].end : head.start].strip() == "":
+        if before and "narrow" in before[-1].attrs and self.folded[before[-1].end : head.start].strip() == "":
             return self.original[before[-1].start : head.end]
         m = _HEAD_NOUN.match(self.folded, head.end, head.end + 40)
         if m:
@@ -353,21 +376,21 @@ class Resolver:
         """ "the Compute segment", "游戏业务" with no known name before the part noun; "segment
         operating income" with none at all."""
         for t in plain:
-            if not t.has("part_noun"):
+            if "part_noun" not in t.attrs:
                 continue
             before = [u for u in plain if u.end <= t.start]
             after = next((u for u in plain if u.start >= t.end), None)
             if (
                 not before
                 and after is not None
-                and (after.has("metric") or after.has("margin"))
+                and ("metric" in after.attrs or "margin" in after.attrs)
                 and (after.start - t.end <= 1)
             ):
                 return self.original[t.start : after.end]  # "segment operating income": which segment?
             if (
                 before
                 and before[-1].end >= t.start - 1
-                and (before[-1].has("member") or before[-1].has("part") or before[-1].has("company"))
+                and ("member" in before[-1].attrs or "part" in before[-1].attrs or "company" in before[-1].attrs)
             ):
                 continue  # "北美部门", "the AWS segment"
             gap_start = max(start, before[-1].end if before else start)
@@ -384,15 +407,15 @@ class Resolver:
 
     def _veto(self, terms: list[Token]) -> tuple[str, dict] | None:
         for t in reversed(terms):
-            if t.has("counterfactual"):
+            if "counterfactual" in t.attrs:
                 return "counterfactual", {"word": self.original[t.start : t.end]}
-            if t.has("effect"):
+            if "effect" in t.attrs:
                 return "effect", {"word": self.original[t.start : t.end]}
-            if t.has("other_company"):
+            if "other_company" in t.attrs:
                 return "other_company", {"name": self.original[t.start : t.end]}
-            if t.has("off"):
+            if "off" in t.attrs:
                 return "off_record", {"word": self.original[t.start : t.end]}
-            if t.has("expect"):
+            if "expect" in t.attrs:
                 return "expectation", {"word": self.original[t.start : t.end]}
         return None
 
@@ -415,8 +438,11 @@ class Resolver:
         en = not _HAN.search(self.original, sentence.start, sentence.end)
         text = self.original[sentence.start : sentence.end].strip()
         clauses: dict[int, list[Token]] = {}
+        starts, c = sentence.clause_starts, 0  # tokens and clauses are both in order: one walk
         for token in sentence.tokens:
-            clauses.setdefault(sentence.clause_of(token.start), []).append(token)
+            while c + 1 < len(starts) and starts[c + 1] <= token.start:
+                c += 1
+            clauses.setdefault(c, []).append(token)
         frame: list[FiscalLabel] | None = None
         pending: Subject | None = None
         current: Reading | None = None
@@ -436,10 +462,10 @@ class Resolver:
                 if (
                     current is not None
                     and first is not None
-                    and first.get("measure") in ("ex_fx", "non_gaap")
+                    and first.attrs.get("measure") in ("ex_fx", "non_gaap")
                     and (self.folded[start : first.start].strip() == "")
                 ):  # "... $307.2 billion in revenues, excluding hedging effect, for 2023"
-                    current.claim.measure = first.get("measure") or "ex_fx"
+                    current.claim.measure = first.attrs.get("measure") or "ex_fx"
                 if en and pending is not None and _MODIFYING.match(self.original[start : start + 24]):
                     # "Capital expenditures, including principal payments on finance leases, were ...":
                     # the aside changes what the figure is
@@ -458,8 +484,8 @@ class Resolver:
                         frame = self._readings(token.mark, self._now(frame)) or frame
                         if i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start):
                             self._period_after(readings, frame)
-                guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(tokens))
-                rates = [t.get("measure") for t in _terms(tokens) if t.get("measure") in ("yoy", "qoq")]
+                guidance = guidance or any(t.attrs.get("measure") == "guidance" for t in _terms(tokens))
+                rates = [t.attrs.get("measure") for t in _terms(tokens) if t.attrs.get("measure") in ("yoy", "qoq")]
                 if rates:
                     self.frame_rate = rates[-1] or ""
                 subject = self.subject_of(tokens, en, start, clause_initial=True)
@@ -471,12 +497,15 @@ class Resolver:
             aside = False
             previous_end = start
             for k, i in enumerate(numbers):
-                lead = [t for t in tokens[:i] if t.start >= previous_end]
+                # the tokens since the figure before, up to the next, and the next one's stretch: the
+                # work per figure is bounded by its neighbours, whatever the clause's length
+                lead = tokens[numbers[k - 1] + 1 if k else 0 : i]
                 nxt = numbers[k + 1] if k + 1 < len(numbers) else len(tokens)
+                beyond = numbers[k + 2] if k + 2 < len(numbers) else len(tokens)
                 right = tokens[i + 1 : nxt]
-                guidance = guidance or any(t.get("measure") == "guidance" for t in _terms(lead))
+                guidance = guidance or any(t.attrs.get("measure") == "guidance" for t in _terms(lead))
                 reading = self.figure(tokens[i], lead, right, en, previous_end, pending, current, frame, guidance,
-                                      text, tokens[nxt:])  # fmt: skip
+                                      text, tokens[nxt:beyond])  # fmt: skip
                 readings.append(reading)
                 current, pending = reading, None
                 previous_end = tokens[i].end
@@ -544,10 +573,10 @@ class Resolver:
         """A heading naming one member and nothing else ("Software", "Walmart U.S. Segment") makes
         that member what the section is about; any other heading ends it."""
         terms = _terms(sentence.tokens)
-        members = {t.get("member") for t in terms if t.has("member")}
+        members = {t.attrs.get("member") for t in terms if "member" in t.attrs}
         rest = self.folded[sentence.start : sentence.end]
         for t in sorted(terms, key=lambda t: -t.start):
-            if t.has("member") or t.has("part_noun"):
+            if "member" in t.attrs or "part_noun" in t.attrs:
                 rest = rest[: t.start - sentence.start] + rest[t.end - sentence.start :]
         self.section_member = (
             next(iter(members)) or "" if len(members) == 1 and not re.sub(r"[\s&\-—–]", "", rest) else ""
@@ -561,17 +590,17 @@ class Resolver:
             return
         if not re.search(r"[A-Za-z\u4e00-\u9fff]", text) or _FURNITURE.match(text):
             return  # a page number or "Table of Contents": the page, not the section
-        metrics = [t for t in sentence.tokens if t.kind == "term" and t.has("metric")]
+        metrics = [t for t in sentence.tokens if t.kind == "term" and "metric" in t.attrs]
         self.section_qualifier = None
         if not metrics or (re.search(r"[a-z]", text[:1]) or text.startswith(("•", "-", "("))):
             return  # a heading opens with a capital; a bullet or a wrapped line does not
         cut = _BREAKDOWN.match(self.folded, metrics[0].end, sentence.end)
         if cut and self._uncovered(sentence.tokens, cut.end(), sentence.end):
-            self.section_qualifier = (metrics[0].get("metric") or "", text)
+            self.section_qualifier = (metrics[0].attrs.get("metric") or "", text)
 
     def _cause(self, tokens: list[Token], start: int) -> bool:
         first = next((t for t in tokens if t.kind == "term"), None)
-        return bool(first and first.has("cause") and self.original[start : first.start].strip() in ("", ",", "，"))
+        return bool(first and "cause" in first.attrs and self.original[start : first.start].strip() in ("", ",", "，"))
 
     def _after_base(self, tokens: list[Token], i: int) -> bool:
         """Is token i a period named as the base of a comparison ("较2022年", "compared to 2023")?"""
@@ -579,7 +608,7 @@ class Resolver:
             return False
         before = tokens[i - 1]
         gap = self.folded[before.end : tokens[i].start].strip()
-        return before.kind == "term" and before.has("base") and gap in ("", "the")
+        return before.kind == "term" and "base" in before.attrs and gap in ("", "the")
 
     # -- a figure ---------------------------------------------------------------------------
 
@@ -652,16 +681,19 @@ class Resolver:
         if not own.member and not own.part and change_of is None:
             member_after = self._member_after(token, right)  # "revenue increased by 18% in United States & Canada"
             if member_after is not None:
-                own.member, own.members = member_after.get("member") or "", [member_after.get("member") or ""]
+                own.member, own.members = (
+                    member_after.attrs.get("member") or "",
+                    [member_after.attrs.get("member") or ""],
+                )
         if change_of is not None:
             pass
         elif not (own.metric or own.margin is not None):
             metric_after = self._metric_after(token, right)  # "60%的营业利润", "$156 million on property and equipment"
             if metric_after is not None:
-                own.metric = metric_after.get("metric")
-                if metric_after.has("margin"):
-                    own.margin = metric_after.get("margin") or ""
-        right_veto = self._veto([t for t in _terms(right[:3]) if t.has("expect")])
+                own.metric = metric_after.attrs.get("metric")
+                if "margin" in metric_after.attrs:
+                    own.margin = metric_after.attrs.get("margin") or ""
+        right_veto = self._veto([t for t in _terms(right[:3]) if "expect" in t.attrs])
         earlier = current.subject if current else None
         if pending is not None:
             earlier = _merge(pending, earlier, en)[0] if earlier else pending
@@ -671,13 +703,13 @@ class Resolver:
         inherited = inherited and pending is None
         subject.veto = subject.veto or right_veto
         if not subject.loss:
-            subject.loss = next((t.get("loss") or "any" for t in _terms(right[:4]) if t.has("loss")), "")
-        if any(t.get("measure") == "ex_fx" for t in _terms(right[:3])):
+            subject.loss = next((t.attrs.get("loss") or "any" for t in _terms(right[:4]) if "loss" in t.attrs), "")
+        if any(t.attrs.get("measure") == "ex_fx" for t in _terms(right[:3])):
             subject.ex_fx = True
         role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
         self._qualifier(claim, token, lead, right)
         self._fill(claim, subject, role, lead, right, change_of, current if inherited else None)
-        since = next((t for t in (*lead, *right) if t.get("since") == "start"), None)
+        since = next((t for t in (*lead, *right) if t.attrs.get("since") == "start"), None)
         if since is not None and role in ("growth", "change") and not claim.reason:
             # "has doubled since 2021": a change over several periods, not a filed growth rate
             claim.reason, claim.reason_args = "since", {"when": self.original[since.start : since.end]}
@@ -710,24 +742,27 @@ class Resolver:
         """ "an increase in X of $Y", "an increase of 14%": a change noun opening the figure's phrase."""
         terms = _terms(lead)
         for t in reversed(terms):
-            if t.has("change_of"):
+            if "change_of" in t.attrs:
                 between = [u for u in terms if u.start >= t.end]
-                if any(u.has("to") and not u.has("metric") and self.folded[u.start : u.end] != "of" for u in between):
+                if any(
+                    "to" in u.attrs and "metric" not in u.attrs and self.folded[u.start : u.end] != "of"
+                    for u in between
+                ):
                     return None
                 return t
-            if t.has("dir") or t.has("base"):
+            if "dir" in t.attrs or "base" in t.attrs:
                 return None
         return None
 
     def _change_of(self, right: list[Token]) -> Token | None:
-        first = next((t for t in right if not (t.kind == "term" and t.has("qual"))), None)
-        if first is not None and first.kind == "term" and first.has("change_of"):
+        first = next((t for t in right if not (t.kind == "term" and "qual" in t.attrs)), None)
+        if first is not None and first.kind == "term" and "change_of" in first.attrs:
             return first
         return None
 
     def _member_after(self, token: Token, right: list[Token]) -> Token | None:
         first = next((t for t in right if t.kind == "term"), None)
-        if first is None or not first.has("member"):
+        if first is None or "member" not in first.attrs:
             return None
         if not re.fullmatch(r"\s*(?:in|at|from|for)\s+(?:the\s+)?", self.folded[token.end : first.start]):
             return None
@@ -737,7 +772,7 @@ class Resolver:
 
     def _metric_after(self, token: Token, right: list[Token]) -> Token | None:
         first = next((t for t in right if t.kind == "term"), None)
-        if first is None or not (first.has("metric") or first.has("margin")):
+        if first is None or not ("metric" in first.attrs or "margin" in first.attrs):
             return None
         return first if _CONNECTOR.match(self.folded[token.end : first.start]) else None
 
@@ -756,23 +791,23 @@ class Resolver:
         near = [
             t
             for t in terms_lead
-            if not (t.has("qual") and len(t.attrs) == 1) and not (t.has("and") and len(t.attrs) == 1)
+            if not ("qual" in t.attrs and len(t.attrs) == 1) and not ("and" in t.attrs and len(t.attrs) == 1)
         ]
         prev = near[-1] if near and self._adjacent(near[-1], token, terms_lead) else None
         close_right = [
             t for t in terms_right if t.start - token.end <= 3 or t is (terms_right[0] if terms_right else None)
         ]
-        measures = {t.get("measure") for t in (*terms_lead, *terms_right[:3]) if t.has("measure")}
-        if claim.kind == "money" and any(t.has("per_share") for t in terms_right[:2]):
+        measures = {t.attrs.get("measure") for t in (*terms_lead, *terms_right[:3]) if "measure" in t.attrs}
+        if claim.kind == "money" and any("per_share" in t.attrs for t in terms_right[:2]):
             return "eps"
-        if claim.kind in ("money", "percent") and (prev is not None and prev.has("first_above")):
+        if claim.kind in ("money", "percent") and (prev is not None and "first_above" in prev.attrs):
             return "first_above"
         if "guide_high" in measures or "guide_low" in measures:
             return "guide_high" if "guide_high" in measures else "guide_low"
-        lead_measures = {t.get("measure") for t in terms_lead if t.has("measure")}
+        lead_measures = {t.attrs.get("measure") for t in terms_lead if "measure" in t.attrs}
         if "implied" in lead_measures or ("implied" in measures and claim.kind == "percent"):
             return "implied"  # "營收 1,735–1,785 億美元(隱含年增 11%–15%)": the growth is implied, not the range
-        if guidance or "guidance" in {t.get("measure") for t in close_right}:
+        if guidance or "guidance" in {t.attrs.get("measure") for t in close_right}:
             return "guidance"
         if "ex_fx" in measures or subject.ex_fx:
             return "ex_fx"
@@ -780,7 +815,7 @@ class Resolver:
             return "non_gaap"
         if (
             close_right
-            and close_right[0].has("adjusting")
+            and "adjusting" in close_right[0].attrs
             and not self.folded[token.end : close_right[0].start].strip()
         ):
             return "non_gaap"  # "$25.0 billion excluding a $2.5 billion charge": an adjusted figure
@@ -793,35 +828,38 @@ class Resolver:
                 return "change"
             if previous is not None and previous.role in ("change", "growth") and not near:
                 return "change"  # "increased $1.7 billion and $1.5 billion", "$32.9 billion or 5.1% and $36.8 billion"
-            if prev is not None and ((prev.has("dir") and not prev.has("to")) or prev.get("measure") == "incremental"):
+            if prev is not None and (
+                ("dir" in prev.attrs and "to" not in prev.attrs) or prev.attrs.get("measure") == "incremental"
+            ):
                 return "change"
             if (
-                prev is not None and prev.has("metric") and len(near) >= 2 and near[-2].get("measure") == "incremental"
+                prev is not None and "metric" in prev.attrs and len(near) >= 2
+                and near[-2].attrs.get("measure") == "incremental"
                 and not self.folded[near[-2].end : prev.start].strip()
             ):  # fmt: skip
                 return "change"  # "单季新增营收26亿美元": the revenue added
-            if prev is not None and prev.has("base"):
+            if prev is not None and "base" in prev.attrs:
                 return "base"
             return "level"
         if claim.kind == "percent":
-            share = self._share_before(terms_lead) or any(t.get("measure") == "share" for t in terms_right[:2])
+            share = self._share_before(terms_lead) or any(t.attrs.get("measure") == "share" for t in terms_right[:2])
             if share:
                 return "share"
             if subject.margin is not None or subject.ratio:
-                margin_at = max((t.end for t in terms_lead if t.has("margin") or t.has("ratio")), default=-1)
+                margin_at = max((t.end for t in terms_lead if "margin" in t.attrs or "ratio" in t.attrs), default=-1)
                 if (
-                    any(t.has("dir") for t in terms_lead if t.start >= margin_at)
+                    any("dir" in t.attrs for t in terms_lead if t.start >= margin_at)
                     and prev is not None
-                    and not prev.has("to")
+                    and "to" not in prev.attrs
                 ):
                     return "unknown_margin_change"  # "operating margin rose 2%": relative or points?
-                if prev is not None and prev.has("base"):
+                if prev is not None and "base" in prev.attrs:
                     return "base_margin"
                 return "margin"
             if (
                 measures & {"yoy", "qoq"}
                 or change_of is not None
-                or any(t.has("dir") for t in (*terms_lead, *terms_right[:1]))
+                or any("dir" in t.attrs for t in (*terms_lead, *terms_right[:1]))
             ):
                 return "growth"
             if previous is not None and previous.role in ("change", "growth"):
@@ -837,29 +875,32 @@ class Resolver:
         """A share word before the figure with nothing between but the whole it is a share of:
         "占总营收的近75%", "贡献了公司超过60%", "accounted for about 76%"."""
         for t in reversed(terms):
-            if t.get("measure") == "share":
+            if t.attrs.get("measure") == "share":
                 return True
-            if not (t.has("whole") or t.has("company") or t.has("qual") or t.has("metric") or t.has("to")):
+            if not (
+                "whole" in t.attrs
+                or "company" in t.attrs
+                or "qual" in t.attrs
+                or "metric" in t.attrs
+                or "to" in t.attrs
+            ):
                 return False
         return False
 
     def _adjacent(self, word: Token, figure: Token, terms: list[Token]) -> bool:
         """Is `word` next to the figure, but for qualifiers and a few particles ("占总营收逾61%")?"""
-        gap = self.folded[word.end : figure.start]
-        for t in terms:
-            if t.start >= word.end and t.end <= figure.start and t.has("qual"):
-                gap = gap.replace(self.folded[t.start : t.end], "", 1)
+        gap = self._blanked([t for t in terms if "qual" in t.attrs], word.end, figure.start, "")
         return gap.strip(" 了达到为至仅僅by") == ""
 
     def _qualifier(self, claim: Claim, token: Token, lead: list[Token], right: list[Token]) -> None:
         if claim.qualifier != "eq":
             return
-        quals = [t for t in _terms(lead) if t.has("qual")]
+        quals = [t for t in _terms(lead) if "qual" in t.attrs]
         if quals and self.folded[quals[-1].end : token.start].strip(" 达到为至了仅僅") == "":
-            claim.qualifier = quals[-1].get("qual") or "eq"
-        after = next((t for t in _terms(right[:1]) if t.has("qual") and t.start - token.end <= 1), None)
-        if after is not None and after.get("qual") in ("at_least", "at_most", "approx"):
-            claim.qualifier = after.get("qual") or "eq"
+            claim.qualifier = quals[-1].attrs.get("qual") or "eq"
+        after = next((t for t in _terms(right[:1]) if "qual" in t.attrs and t.start - token.end <= 1), None)
+        if after is not None and after.attrs.get("qual") in ("at_least", "at_most", "approx"):
+            claim.qualifier = after.attrs.get("qual") or "eq"
 
     def _fill(
         self,
@@ -913,8 +954,8 @@ class Resolver:
             claim.measure = "level"
         elif role == "change":
             claim.measure = "change"
-            down = change_of.get("change_of") == "down" if change_of else _down(lead)
-            said = change_of is not None or any(t.has("dir") for t in _terms(lead))
+            down = change_of.attrs.get("change_of") == "down" if change_of else _down(lead)
+            said = change_of is not None or any("dir" in t.attrs for t in _terms(lead))
             if not said and previous is not None and previous.claim.stated < 0:
                 down = True  # "decreases of $3.00 billion and $4.97 billion": both down
             if down:
@@ -923,7 +964,7 @@ class Resolver:
                 claim.bound = "abs"  # "changed by $6.84 billion": which way, the text does not say
             if flip:
                 claim.stated = -claim.stated
-            measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
+            measures = {t.attrs.get("measure") for t in (*_terms(lead), *_terms(right)) if "measure" in t.attrs}
             if "qoq" in measures:
                 claim.base = None
                 claim.alt_measures = ["qoq"]
@@ -934,30 +975,32 @@ class Resolver:
                 claim.alt_measures = [first, "qoq" if first == "yoy" else "yoy"]
         elif role == "growth":
             claim.measure = _rate(lead, right, claim.end, self.frame_rate)
-            down = change_of.get("change_of") == "down" if change_of is not None else _down(lead) or _down(right[:1])
-            said = change_of is not None or any(t.has("dir") for t in (*_terms(lead), *_terms(right[:1])))
+            down = (
+                change_of.attrs.get("change_of") == "down" if change_of is not None else _down(lead) or _down(right[:1])
+            )
+            said = change_of is not None or any("dir" in t.attrs for t in (*_terms(lead), *_terms(right[:1])))
             if not said and previous is not None and previous.claim.stated < 0:
                 down = True  # "decreased $6.03 billion, or 8%": the rate goes the way of the amount
             if down:
                 _negate(claim)
-            if subject.loss and claim.metric in _PROFITS and any(t.has("loss") for t in _terms(lead)):
+            if subject.loss and claim.metric in _PROFITS and any("loss" in t.attrs for t in _terms(lead)):
                 # "Reality Labs operating loss widened 10%": the income fell 10% of the loss it had
                 _negate(claim)
         elif role in ("margin", "base_margin"):
             claim.measure = "margin"
             claim.metric = metric
-            ratio = next((t for t in _terms(lead) if t.has("ratio")), None)
+            ratio = next((t for t in _terms(lead) if "ratio" in t.attrs), None)
             if ratio is not None:  # "as a percentage of net sales": over the sales it names
                 claim.share_of = self.vocab.denominator(self.folded[ratio.start : ratio.end])
         elif role == "pp":
             claim.measure = "pp"
-            measures = {t.get("measure") for t in (*_terms(lead), *_terms(right)) if t.has("measure")}
+            measures = {t.attrs.get("measure") for t in (*_terms(lead), *_terms(right)) if "measure" in t.attrs}
             claim.alt_measures = ["qoq"] if "qoq" in measures else ["yoy"]
             if _down(lead):
                 _negate(claim)
         elif role == "share":
             claim.measure = "share"
-            share = next((t for t in (*_terms(lead), *_terms(right[:2])) if t.get("measure") == "share"), None)
+            share = next((t for t in (*_terms(lead), *_terms(right[:2])) if t.attrs.get("measure") == "share"), None)
             whole = _metric_in(self.folded[share.start : share.end]) if share else None
             after = self._metric_after_share(share, right) if share else None
             if after == "profit":
@@ -992,9 +1035,9 @@ class Resolver:
 
     def _metric_after_share(self, share: Token, right: list[Token]) -> str | None:
         """ "AWS贡献了公司超过60%的营业利润": the whole is named after the figure."""
-        after = next((t for t in _terms(right[:3]) if t.has("metric") or t.has("margin")), None)
+        after = next((t for t in _terms(right[:3]) if "metric" in t.attrs or "margin" in t.attrs), None)
         if after is not None and after.start >= share.end:
-            return after.get("metric")
+            return after.attrs.get("metric")
         return None
 
     # -- periods ----------------------------------------------------------------------------
@@ -1097,16 +1140,18 @@ class Resolver:
         """Figures listed against a list of periods or members, in order: "$36.9 billion and $68.6
         billion for 2023 and 2024", "for the three and six months ended June 30, 2025 increased 16%
         and 14% ..., respectively", "A and B were $X and $Y, respectively"."""
-        words = [t for t in sentence.tokens if t.kind == "term" and t.has("respectively")]
+        words = [t for t in sentence.tokens if t.kind == "term" and "respectively" in t.attrs]
         lists = self._period_lists(sentence)
         if len(readings) < 2 or (not words and not lists):
             return
         if len(words) > 1:  # "... $22.50 billion and $41.83 billion, respectively, representing decreases
-            start = 0  # of $3.00 billion and $4.97 billion, respectively": each list on its own
+            j = 0  # of $3.00 billion and $4.97 billion, respectively": each list on its own
             for word in words:
-                part = [r for r in readings if start <= r.claim.start < word.start]
+                part: list[Reading] = []
+                while j < len(readings) and readings[j].claim.start < word.start:
+                    part.append(readings[j])
+                    j += 1
                 self._pair(part, word, lists, sentence)
-                start = word.end
             return
         self._pair(readings, words[0] if words else None, lists, sentence)
 
@@ -1199,44 +1244,57 @@ class Resolver:
         return found
 
     def _streaks(self, sentence: Sentence, readings: list[Reading], text: str) -> list[Claim]:
-        """ "创13个季度以来新高", "the fastest growth in 13 quarters": a record of the subject's growth."""
+        """ "创13个季度以来新高", "the fastest growth in 13 quarters": a record of the subject's growth.
+        One pass over the matches in order, with the figures before each found by bisection."""
+        if self._streak_starts is None:  # the whole text scanned once, not once per sentence
+            found = sorted((m for p in self.vocab.streaks for m in p.finditer(self.folded)), key=lambda m: m.start())
+            self._streak_matches, self._streak_starts = found, [m.start() for m in found]
+        first = bisect_left(self._streak_starts, sentence.start)
+        last = bisect_left(self._streak_starts, sentence.end)
+        matches = [m for m in self._streak_matches[first:last] if m.end() <= sentence.end]
+        if not matches:
+            return []
+        starts = [r.claim.start for r in readings]
+        last_growth: list[int] = []  # index of the last growth figure up to each reading, or -1
+        for i, r in enumerate(readings):
+            last_growth.append(i if r.claim.measure in ("yoy", "qoq") else (last_growth[-1] if i else -1))
         found: list[Claim] = []
-        for pattern in self.vocab.streaks:
-            for m in pattern.finditer(self.folded, sentence.start, sentence.end):
-                before = [r for r in readings if r.claim.start < m.start()]
-                # a record of growth ("年增率創 13 季以來最快"): of the growth figure said before it
-                growths = [r for r in before if r.claim.measure in ("yoy", "qoq")]
-                base = growths[-1] if growths else before[-1] if before else None
-                claim = Claim(
-                    quote=self.original[m.start() : m.end()],
-                    start=m.start(),
-                    end=m.end(),
-                    sentence=text,
-                    kind="count",
-                    stated=Decimal(m.group(1)),
-                    stated_low=None,
-                    stated_high=None,
-                    measure="streak",
-                )
-                if base is not None:
-                    claim.metric = base.claim.metric if base.claim.measure != "margin" else None
-                    claim.segment = base.claim.segment
-                    claim.period, claim.readings = base.claim.period, list(base.claim.readings)
-                    claim.period_explicit = base.claim.period_explicit
-                    if base.claim.reason:
-                        claim.reason, claim.reason_args = base.claim.reason, base.claim.reason_args
-                else:
-                    tokens = [t for t in sentence.tokens if t.end <= m.start()]
-                    subject = self.subject_of(tokens, False, sentence.start)
-                    claim.metric = subject.metric or ("revenue" if subject.member else None)
-                    claim.segment = subject.member
-                    claim.period = self.context.period
-                    if subject.veto:
-                        claim.reason, claim.reason_args = subject.veto
-                if claim.metric is None and not claim.reason:
-                    claim.reason = "unclear"
-                if not any(c.start <= claim.start < c.end for c in found):
-                    found.append(claim)
+        for m in matches:
+            if found and m.start() < found[-1].end:
+                continue  # one record, matched by two patterns
+            k = bisect_left(starts, m.start())
+            # a record of growth ("年增率創 13 季以來最快"): of the growth figure said before it
+            base = readings[last_growth[k - 1]] if k and last_growth[k - 1] >= 0 else readings[k - 1] if k else None
+            claim = Claim(
+                quote=self.original[m.start() : m.end()],
+                start=m.start(),
+                end=m.end(),
+                sentence=text,
+                kind="count",
+                stated=Decimal(m.group(1)),
+                stated_low=None,
+                stated_high=None,
+                measure="streak",
+            )
+            if base is not None:
+                claim.metric = base.claim.metric if base.claim.measure != "margin" else None
+                claim.segment = base.claim.segment
+                claim.period, claim.readings = base.claim.period, list(base.claim.readings)
+                claim.period_explicit = base.claim.period_explicit
+                if base.claim.reason:
+                    claim.reason, claim.reason_args = base.claim.reason, base.claim.reason_args
+            else:
+                start = sentence.clause_starts[sentence.clause_of(m.start())]
+                tokens = [t for t in sentence.tokens if start <= t.start and t.end <= m.start()]
+                subject = self.subject_of(tokens, False, start)
+                claim.metric = subject.metric or ("revenue" if subject.member else None)
+                claim.segment = subject.member
+                claim.period = self.context.period
+                if subject.veto:
+                    claim.reason, claim.reason_args = subject.veto
+            if claim.metric is None and not claim.reason:
+                claim.reason = "unclear"
+            found.append(claim)
         return found
 
 
@@ -1256,26 +1314,30 @@ def _rate(lead: list[Token], right: list[Token], figure_end: int = -1, frame: st
     sequentially"), else the nearest before it ("同比增长12%", "Sequentially, revenue declined 1%");
     by default, on the year."""
     terms = _terms(right[:1])
-    if terms and terms[0].get("measure") in ("yoy", "qoq") and (figure_end < 0 or terms[0].start - figure_end <= 1):
-        return terms[0].get("measure") or "yoy"
+    if (
+        terms
+        and terms[0].attrs.get("measure") in ("yoy", "qoq")
+        and (figure_end < 0 or terms[0].start - figure_end <= 1)
+    ):
+        return terms[0].attrs.get("measure") or "yoy"
     for t in reversed(_terms(lead)):
-        if t.get("measure") in ("yoy", "qoq"):
-            return t.get("measure") or "yoy"
+        if t.attrs.get("measure") in ("yoy", "qoq"):
+            return t.attrs.get("measure") or "yoy"
     return frame or "yoy"
 
 
 def _direction(tokens: list[Token]) -> str:
     for t in reversed(_terms(tokens)):
-        if t.has("dir"):
-            return t.get("dir") or ""
+        if "dir" in t.attrs:
+            return t.attrs.get("dir") or ""
     return ""
 
 
 def _down(tokens: list[Token]) -> bool:
     """Is the change said to be down ("下降", "fell", "decreased")?"""
     for t in reversed(_terms(tokens)):
-        if t.has("dir"):
-            return t.get("dir") == "down"
+        if "dir" in t.attrs:
+            return t.attrs.get("dir") == "down"
     return False
 
 

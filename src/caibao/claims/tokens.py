@@ -17,16 +17,20 @@ from dataclasses import dataclass, field
 from caibao.claims.mentions import Mention, find_mentions
 from caibao.claims.vocab import Vocabulary
 
-_SENTENCE_END = re.compile(r"[。!?\n]|(?<=[A-Za-z0-9%)\"”’])\.(?=\s+[\"“(•]?[A-Z0-9$•]|\s*$)|\.(?=\s*\n)")
+# Every alternative opens with a character, so the scan skips ahead to the candidates.
+_SENTENCE_END = re.compile(r"[。!?\n]|\.(?<=[A-Za-z0-9%)\"”’]\.)(?=\s+[\"“(•]?[A-Z0-9$•]|\s*$)|\.(?=\s*\n)")
 # Abbreviations whose full stop does not end a sentence ("Inc.", "Calif.", "Oct.", "U.S.", "vs.").
 _ABBREVIATION = re.compile(
     r"(?:\b(?:inc|corp|co|ltd|llc|plc|calif|mass|wash|tex|ariz|fla|jan|feb|mar|apr|aug|sept|sep|oct|nov|dec|"
     r"no|vs|approx|mr|mrs|ms|dr|st|jr|sr|e\.g|i\.e|u\.s|u\.k|n\.a)|\b[a-z])$"
 )
-_CLAUSE_BREAK = re.compile(r"[,;:、;]|\s[-–—]\s|\bwhile\b|\bwhereas\b|\bbut\b|\bthough\b|\balthough\b|而")
+# The words' leading boundary is checked after the match (an alternative opening with \b would be
+# tried at every character).
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_CLAUSE_BREAK = re.compile(r"[,;:、;而]|\s[-–—]\s|(?:while|whereas|but|though|although)\b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodMark:
     start: int
     end: int
@@ -35,7 +39,7 @@ class PeriodMark:
     rel: str = ""  # for kind rel: current_quarter | previous_quarter | year_ago | ...
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)  # compared by identity; millions are made on a long text
 class Token:
     start: int
     end: int
@@ -87,13 +91,13 @@ def tokenize(
     numbers = [Token(m.start, m.end, "num", mention=m) for m in find_mentions(folded, start, end, table=table)]
     marks = [Token(p.start, p.end, "period", mark=p) for p in period_marks(folded, vocab, start, end)]
     terms = []
-    for m in vocab.pattern.finditer(folded, start, end):
-        attrs = vocab.attrs(m.group(0))
+    for first, last in vocab.scan(folded, start, end):
+        attrs = vocab.attrs(folded[first:last])
         if "rel" in attrs:
-            mark = PeriodMark(m.start(), m.end(), "rel", rel=attrs["rel"])
-            terms.append(Token(m.start(), m.end(), "term", attrs, mark=mark))
+            mark = PeriodMark(first, last, "rel", rel=attrs["rel"])
+            terms.append(Token(first, last, "term", attrs, mark=mark))
         else:
-            terms.append(Token(m.start(), m.end(), "term", attrs))
+            terms.append(Token(first, last, "term", attrs))
     # "the first quarter above $200 billion": a record's words, not the period "first quarter"
     records = [t for t in terms if t.has("first_above")]
     merged = _without_overlaps(_without_overlaps(numbers, records), marks)
@@ -188,6 +192,8 @@ def _clause_starts(folded: str, start: int, end: int, tokens: list[Token]) -> li
     starts = [start]
     t = 0
     for m in _CLAUSE_BREAK.finditer(folded, start, end):
+        if m.start() > 0 and folded[m.start()] in _ASCII_WORD and folded[m.start() - 1] in _ASCII_WORD:
+            continue  # "meanwhile", "abut": inside a word
         while t < len(tokens) and tokens[t].end <= m.start():
             t += 1
         if t < len(tokens) and tokens[t].start < m.end() and tokens[t].start <= m.start():

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from caibao.analysis import measures, records
 from caibao.analysis.measures import Figure
@@ -48,11 +49,12 @@ _FALLBACK = {
 Reason = tuple[str, dict]  # a key of explain.toml's [why] and the values it names
 
 
+@lru_cache(maxsize=4096)
 def _families(index: FactIndex, member: str) -> list[str]:
-    """The kinds of member `member` is for this filer, segment first."""
+    """The kinds of member `member` is for this filer, segment first (asked for every claim: kept)."""
     found = []
     for name, family in _FAMILIES.items():
-        if any(member in index.members(m) for m in family.values()):
+        if any(index.has_member(m, member) for m in family.values()):
             found.append(name)
     return found
 

@@ -1,6 +1,7 @@
 """The checker's vocabulary in layers: the company-agnostic base (claims/data/base.toml), then one
 filer's own names (facts/data/names.toml and the members its facts name in the store), compiled
-into one trie-shaped regular expression so that an article is read into tokens in a single pass.
+into one Aho-Corasick automaton (pyahocorasick) so that an article is read into terms in a single
+pass, leftmost-longest, whatever the number of words.
 
 A surface form maps to a set of attributes (class -> value): "营业利润率" is a margin of
 operating income; "年增" is both a rise and a year-on-year measure. Where the filer's layer and
@@ -10,10 +11,13 @@ the base give one surface different meanings, the filer's wins.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+
+import ahocorasick
 
 from caibao.claims.normalize import fold
 from caibao.facts import names as filer_names
@@ -28,6 +32,9 @@ _ASCII_LETTER = re.compile(r"[a-z]")
 def base() -> dict:
     text = resources.files("caibao.claims").joinpath("data/base.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+_LOWER = frozenset(string.ascii_lowercase)
 
 
 def _both(spec: dict) -> list[str]:
@@ -84,13 +91,37 @@ class Vocabulary:
 
     ticker: str
     terms: dict[str, dict[str, str]]
-    pattern: re.Pattern[str]
+    automaton: ahocorasick.Automaton  # every term, for one linear scan (Aho-Corasick)
     periods: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, pattern), in the order tried
     streaks: tuple[re.Pattern[str], ...]
     member_words: dict[str, str] = field(default_factory=dict)  # folded name -> member
 
     def attrs(self, surface: str) -> dict[str, str]:
         return self.terms.get(surface, {})
+
+    def scan(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """The terms in text[start:end] as (start, end) spans, leftmost-longest and not overlapping;
+        a term starting or ending with an ASCII letter only as a whole word ("up" is not in
+        "upgrade", "aws" not in "laws"). One pass of the automaton over the text, then one over
+        the matches: linear in both."""
+        end = len(text) if end is None else end
+        best: dict[int, int] = {}
+        for last, size in self.automaton.iter(text, start, end):
+            first = last + 1 - size
+            if size <= best.get(first, 0):
+                continue
+            if first > 0 and text[first] in _LOWER and text[first - 1] in _LOWER:
+                continue
+            if last + 1 < end and text[last] in _LOWER and text[last + 1] in _LOWER:
+                continue
+            best[first] = size
+        spans: list[tuple[int, int]] = []
+        position = start
+        for first in sorted(best):
+            if first >= position:
+                position = first + best[first]
+                spans.append((first, position))
+        return spans
 
     def denominator(self, surface: str) -> str | None:
         """The metric a ratio phrase divides by, in this filer's words: "as a percentage of net
@@ -199,5 +230,8 @@ def vocabulary(
         for p in raw[kind]
     )
     streaks = tuple(re.compile(p) for p in base()["records"]["streak"])
-    pattern = re.compile(trie_pattern(sorted(terms)))
-    return Vocabulary(ticker, terms, pattern, periods, streaks, member_words)
+    automaton = ahocorasick.Automaton()
+    for surface in terms:
+        automaton.add_word(surface, len(surface))
+    automaton.make_automaton()
+    return Vocabulary(ticker, terms, automaton, periods, streaks, member_words)

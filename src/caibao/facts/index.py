@@ -16,13 +16,18 @@ class FactIndex:
         self._by_key: dict[tuple[str, str, FiscalLabel], Fact] = {}
         self._by_id: dict[str, Fact] = {}
         members: dict[str, set[str]] = {}
+        labels: dict[tuple[str, str], set[FiscalLabel]] = {}
         for fact in facts:
             self._by_key.setdefault((fact.metric, fact.member, fact.period.label), fact)
             self._by_id[fact.id] = fact
+            labels.setdefault((fact.metric, fact.member), set()).add(fact.period.label)
             if fact.member:
                 members.setdefault(fact.metric, set()).add(fact.member)
         # Asked for on every claim and every identity: worked out once.
         self._members = {metric: sorted(names) for metric, names in members.items()}
+        self._labels = {key: sorted(found) for key, found in labels.items()}
+        self._all_labels = sorted({lab for found in labels.values() for lab in found})
+        self._member_sets = {metric: frozenset(names) for metric, names in members.items()}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -39,8 +44,13 @@ class FactIndex:
     def members(self, metric: str) -> list[str]:
         return self._members.get(metric, [])
 
+    def has_member(self, metric: str, member: str) -> bool:
+        return member in self._member_sets.get(metric, ())
+
     def labels(self, metric: str | None = None, member: str = "") -> list[FiscalLabel]:
-        return sorted({lab for (k, m, lab) in self._by_key if metric is None or (k == metric and m == member)})
+        if metric is None:
+            return list(self._all_labels)
+        return list(self._labels.get((metric, member), ()))
 
     def quarters(self) -> list[FiscalLabel]:
         return [lab for lab in self.labels() if lab.is_quarter]

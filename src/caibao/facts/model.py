@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from caibao.analysis.rounding import json_number
 from caibao.facts.periods import FiscalLabel
@@ -53,9 +54,10 @@ class Fact:
     derived: bool = False
     inputs: tuple[str, ...] = field(default=())
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """Stable across re-ingests of the same document, so fact ids cited in a brief stay valid."""
+        """Stable across re-ingests of the same document, so fact ids cited in a brief stay valid.
+        Worked out once per fact: a check cites it for every claim it supports."""
         key = "|".join(
             (
                 self.ticker,
