@@ -11,6 +11,7 @@ import re
 import pytest
 
 from caibao.claims.normalize import fold
+from caibao.claims.tokens import needs_han
 from caibao.claims.vocab import base, base_terms
 from caibao.facts import names
 
@@ -51,6 +52,21 @@ def test_period_patterns_compile_and_name_known_groups(kind):
             continue
         pattern = re.compile(entry)
         assert set(pattern.groupindex) <= PERIOD_GROUPS, entry
+
+
+def test_patterns_written_in_chinese_need_chinese_in_their_match():
+    """tokens.period_marks skips them on a text without a Chinese character."""
+    han = re.compile(r"[\u4e00-\u9fff]")
+    english = "in 2024 fiscal year 2025 q1 2025 1q25 first quarter of 2025 | 2024 | 2025 12 2024-2025 h1 2025 9m2025"
+    skipped = 0
+    for kind in ("dated", "fiscal_quarter", "quarter", "half", "nine_months", "fiscal_year", "year"):
+        for entry in DATA["periods"][kind]:
+            if needs_han(entry):
+                skipped += 1
+                assert not any(re.compile(entry).finditer(english)), entry
+                for m in re.compile(entry).finditer("2025年第四季度 2024财年 截至2025年6月30日止的六个月 " + english):
+                    assert han.search(m.group(0)), (entry, m.group(0))
+    assert skipped >= 10
 
 
 def test_record_patterns_capture_the_count():

@@ -9,6 +9,16 @@ from caibao.claims.mentions import Mention
 from caibao.facts.periods import FiscalLabel
 
 SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
+EXCERPT = 240  # characters either side of a figure kept of a sentence longer than twice that
+
+
+def excerpt(sentence: str, at: int, start: int, end: int) -> str:
+    """The sentence a figure stands in (starting at offset `at`), or, for a long one, the stretch
+    around the figure: a 2 M-character sentence is not repeated in the report for each figure."""
+    if len(sentence) <= 2 * EXCERPT + (end - start):
+        return sentence
+    left, right = max(0, start - at - EXCERPT), min(len(sentence), end - at + EXCERPT)
+    return ("…" if left else "") + sentence[left:right].strip() + ("…" if right < len(sentence) else "")
 
 
 @dataclass(slots=True)

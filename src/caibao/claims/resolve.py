@@ -30,7 +30,7 @@ from decimal import Decimal
 from functools import cache
 
 from caibao.claims.context import Context
-from caibao.claims.model import Claim
+from caibao.claims.model import Claim, excerpt
 from caibao.claims.normalize import fold
 from caibao.claims.tokens import Sentence, Token
 from caibao.claims.vocab import Vocabulary
@@ -161,6 +161,7 @@ class Resolver:
         self.section_qualifier: tuple[str, str] | None = None  # (metric, heading) a heading qualifies
         self.section_open = False  # headings came under the period heading: its period may have ended
         self.section_member = ""  # the member a heading names ("Software"), until the next heading
+        self._at = 0  # where the current sentence's text starts
         self._streak_matches: list[re.Match[str]] = []
         self._streak_starts: list[int] | None = None
 
@@ -436,7 +437,9 @@ class Resolver:
                 self.section_open = True
             return []
         en = not _HAN.search(self.original, sentence.start, sentence.end)
-        text = self.original[sentence.start : sentence.end].strip()
+        raw = self.original[sentence.start : sentence.end]
+        text = raw.strip()
+        self._at = sentence.start + len(raw) - len(raw.lstrip())  # where `text` starts
         clauses: dict[int, list[Token]] = {}
         starts, c = sentence.clause_starts, 0  # tokens and clauses are both in order: one walk
         for token in sentence.tokens:
@@ -630,7 +633,7 @@ class Resolver:
         increase in net income": the frame after the second figure is both figures')."""
         mention = token.mention
         assert mention is not None
-        claim = Claim.of(self.original, mention, sentence)
+        claim = Claim.of(self.original, mention, excerpt(sentence, self._at, mention.start, mention.end))
         cause = next((i for i in range(len(lead) - 1, -1, -1) if lead[i].kind == "term" and lead[i].has("cause")), None)
         if cause is not None:
             # "..., primarily driven by increases in employee compensation of $1.5 billion": the figure
@@ -1269,7 +1272,7 @@ class Resolver:
                 quote=self.original[m.start() : m.end()],
                 start=m.start(),
                 end=m.end(),
-                sentence=text,
+                sentence=excerpt(text, self._at, m.start(), m.end()),
                 kind="count",
                 stated=Decimal(m.group(1)),
                 stated_low=None,

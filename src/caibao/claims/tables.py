@@ -18,7 +18,7 @@ from importlib import resources
 
 from caibao.claims.context import Context
 from caibao.claims.mentions import find_mentions, numbers_data
-from caibao.claims.model import Claim
+from caibao.claims.model import Claim, excerpt
 from caibao.claims.normalize import fold
 from caibao.claims.tokens import tokenize
 from caibao.claims.vocab import Vocabulary, base
@@ -225,10 +225,12 @@ class TableReader:
                     label = self._other_member(row[0].text, title) or label  # "其他" among the lines: "Other"
                 if title and label.member and not label.metric and label.margin is None:
                     label = replace(label, metric=title, unknown=False)
-                sentence = self.original[row[0].start - 1 : row[-1].end + 1].strip()
+                raw = self.original[row[0].start - 1 : row[-1].end + 1]
+                sentence, at = raw.strip(), row[0].start - 1 + len(raw) - len(raw.lstrip())
                 for cell, column in zip(row[1:], columns[1:], strict=False):
                     for mention in find_mentions(self.folded, cell.start, cell.end, table=True):
-                        claim = Claim.of(self.original, mention, sentence, in_table=True, period_explicit=True)
+                        claim = Claim.of(self.original, mention, excerpt(sentence, at, mention.start, mention.end),
+                                         in_table=True, period_explicit=True)  # fmt: skip
                         self._fill(claim, label, column, group, power)
                         claims.append(claim)
         return claims, blocks
@@ -530,7 +532,8 @@ class GridReader(TableReader):
                 if column.role and not column.readings and first_period is not None:
                     column.readings = list(first_period.readings)  # "Yr.-to-Yr. Percent Change": of the table's period
                 for mention in find_mentions(self.folded, cell.start, cell.end, table=True):
-                    claim = Claim.of(self.original, mention, sentence, in_table=True, period_explicit=True)
+                    context = excerpt(sentence, row[0].start, mention.start, mention.end)
+                    claim = Claim.of(self.original, mention, context, in_table=True, period_explicit=True)
                     self._fill_grid(claim, label, column, group, power, cell)
                     claims.append(claim)
         return claims

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
 from caibao.claims.mentions import Mention, find_mentions
 from caibao.claims.vocab import Vocabulary
@@ -26,6 +27,7 @@ _ABBREVIATION = re.compile(
 )
 # The words' leading boundary is checked after the match (an alternative opening with \b would be
 # tried at every character).
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 _CLAUSE_BREAK = re.compile(r"[,;:、;而]|\s[-–—]\s|(?:while|whereas|but|though|although)\b")
 
@@ -67,10 +69,24 @@ class Sentence:
         return bisect_right(self.clause_starts, position) - 1
 
 
+_LOOKAROUND_NOT = re.compile(r"\(\?<?!(?:[^()\\]|\\.)*\)")
+_CHAR_CLASS = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
+
+
+@cache
+def needs_han(pattern: str) -> bool:
+    """Can the pattern match only text with a Chinese character in it? Yes where it writes one
+    outside a character class and a negative lookaround ("(?P<y>\\d{4}+)\\s*财年"; not "(?![\\d年q-])")."""
+    return bool(_HAN.search(_CHAR_CLASS.sub("", _LOOKAROUND_NOT.sub("", pattern))))
+
+
 def period_marks(folded: str, vocab: Vocabulary, start: int = 0, end: int | None = None) -> list[PeriodMark]:
     end = len(folded) if end is None else end
     found: list[PeriodMark] = []
+    han = _HAN.search(folded, start, end) is not None
     for kind, pattern in vocab.periods:
+        if not han and needs_han(pattern.pattern):
+            continue  # a pattern of Chinese words on a text without a Chinese character
         for m in pattern.finditer(folded, start, end):
             if m.end() > m.start():
                 groups = {k: v for k, v in m.groupdict().items() if v is not None}

@@ -9,6 +9,7 @@ no reading has one, with the reason.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -160,6 +161,12 @@ def _base_of(variant: Variant, kind: str) -> FiscalLabel | None:
     return variant.label.year_ago()
 
 
+# compute() results per index: a document asks for the same figures again and again (every claim
+# of one metric and period, every reading and every likely cause), and each is worked out once.
+_COMPUTED: weakref.WeakKeyDictionary[FactIndex, dict] = weakref.WeakKeyDictionary()
+_COMPUTED_LIMIT = 100_000  # entries kept per index: memory stays bounded whatever the input
+
+
 def compute(
     claim: Claim,
     index: FactIndex,
@@ -172,6 +179,29 @@ def compute(
     whole: str | None = None,
 ) -> Figure | None:
     """The filed value of the claim's measure (or of a variant of it, for readings and causes)."""
+    key = (claim.metric, claim.segment, claim.period, claim.measure, tuple(claim.alt_measures), claim.kind,
+           claim.window, claim.share_of, claim.base, label, metric, member, measure, base, whole_member,
+           whole)  # fmt: skip
+    memo = _COMPUTED.setdefault(index, {})
+    if key in memo:
+        return memo[key]
+    if len(memo) >= _COMPUTED_LIMIT:
+        memo.clear()
+    memo[key] = figure = _compute(claim, index, label, metric, member, measure, base, whole_member, whole)
+    return figure
+
+
+def _compute(
+    claim: Claim,
+    index: FactIndex,
+    label: FiscalLabel | None,
+    metric: str | None,
+    member: str | None,
+    measure: str | None,
+    base: FiscalLabel | None,
+    whole_member: str | None,
+    whole: str | None,
+) -> Figure | None:
     label = label or claim.period
     measure = measure or (next(variants(claim)).measure if claim.period else claim.measure)
     key, member_name, _ = resolve(claim, index, metric, member)
