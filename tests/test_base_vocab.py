@@ -21,6 +21,7 @@ CLASSES = {
     "metrics", "margins", "ratio_to_revenue", "whole", "part_nouns", "narrowing", "cost_of", "head_nouns",
     "outflows", "effects", "counterfactual", "anaphors", "agents", "words", "measures", "direction", "frames",
     "losses", "off_record", "expectations", "records", "qualifiers", "headings", "periods", "numbers",
+    "figure_nouns", "attributable",
 }  # fmt: skip
 PERIOD_GROUPS = {"y", "q", "n", "n2", "month", "day", "y2"}
 
@@ -76,7 +77,8 @@ def test_record_patterns_capture_the_count():
 
 def test_entries_are_written_as_folded_text_matches_them():
     sections = ("metrics", "margins", "whole", "part_nouns", "narrowing", "head_nouns", "effects", "counterfactual",
-                "anaphors", "measures", "direction", "frames", "losses", "qualifiers")  # fmt: skip
+                "anaphors", "measures", "direction", "frames", "losses", "qualifiers", "figure_nouns",
+                "attributable")  # fmt: skip
     for section in sections:
         for word in _words(DATA[section]):
             assert word == word.strip() and word, (section, word)

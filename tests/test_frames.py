@@ -134,6 +134,40 @@ READINGS = [
     ("META", "| 單位：百萬美元 | 2024年 | 2023年 |\n|---|---|---|\n| 應用程式家族營業利益 | 87,109 | 62,871 |\n"
              "| 現實實驗室營業損益 | -17,729 | -16,120 |", "-17,729",
      "supported", "operating_income", "Reality Labs", "FY2024", "level"),
+    # fiscal quarters as Taiwan writes them (會計年度), after an epithet naming the company
+    ("NVDA", "輝達2026會計年度第二季營收為467.4億美元。", "467.4億美元", "supported", "revenue", "", "2026Q2", "level"),
+    ("NVDA", "AI晶片龍頭輝達2026會計年度第二季營收為467.4億美元。", "467.4億美元",
+     "supported", "revenue", "", "2026Q2", "level"),
+    # the level named right after the comparison is the compared period's ("較去年同期的", "上年为")
+    ("TSLA", "特斯拉2024年資本支出為113.4億美元,較去年同期的89.0億美元增加。", "89.0億美元",
+     "supported", "capex", "", "FY2023", "level"),
+    ("AMZN", "亚马逊2024年营收为6380亿美元,上年为5748亿美元。", "5748亿美元",
+     "supported", "revenue", "", "FY2023", "level"),
+    # a span's start ("以来") is no period of the figure
+    ("AMZN", "亚马逊2025年第四季度营收同比增长14%,增速为2022年以来最高。", "14%",
+     "supported", "revenue", "", "2025Q4", "yoy"),
+    # a name that covers two members reads as either ("汽車業務": automotive revenues or segment)
+    ("TSLA", "特斯拉2025年第二季汽車業務營收為166.6億美元。", "166.6億美元",
+     "supported", "revenue", "Total automotive revenues", "2025Q2", "level"),
+    # the shareholders' share of net income
+    ("WMT", "Consolidated net income attributable to Walmart was $19.4 billion in fiscal 2025.", "$19.4 billion",
+     "supported", "net_income", "", "FY2025", "level"),
+    # cents a share are dollars
+    ("TSLA", "Tesla earned 33 cents per diluted share in the second quarter of 2025.", "33 cents",
+     "supported", "eps_diluted", "", "2025Q2", "level"),
+    # a relative clause listing products does not change what the line is
+    ("AAPL", "Revenue from Wearables, Home and Accessories, which includes AirPods, Apple Watch and Beats products, "
+             "was $37.0 billion in fiscal 2024.", "$37.0 billion",
+     "supported", "revenue", "Wearables, Home and Accessories", "FY2024", "level"),
+    # "$X in A and $Y in B": each figure is what follows it
+    ("IBM", "In the first six months of 2025, we generated $6.1 billion in cash from operations and $4.8 billion in "
+            "free cash flow.", "$6.1 billion", "supported", "operating_cash_flow", "", "6M2025", "level"),
+    ("META", "In 2024, the increase was due to $91.33 billion of cash generated from operations and $10.43 billion "
+             "of net proceeds from the issuance of notes.", "$91.33 billion",
+     "supported", "operating_cash_flow", "", "FY2024", "level"),
+    # a cause opened by 主要由于 is no figure of its own
+    ("AMZN", "亚马逊2025年第四季度营业利润为250亿美元,主要由于AWS利润增长。", "250亿美元",
+     "supported", "operating_income", "", "2025Q4", "level"),
 ]  # fmt: skip
 
 
@@ -196,6 +230,17 @@ UNVERIFIABLE = [
     ("TSLA", "Tesla's margin improved to 17.9% in 2024.", "17.9%", "which margin"),
     ("AMZN", "The fourth quarter of 2025 saw operating income of $25.0 billion excluding a $2.5 billion special "
              "charge.", "$25.0 billion", "non-GAAP"),
+    ("AMZN", "亚马逊2025年第四季度营收约合人民币15,000亿元。", "人民币15,000亿元", "another currency"),
+    ("AMZN", "亞馬遜2025年第四季營收約新台币5.6兆元。", "新台币5.6兆元", "another currency"),
+    ("AMZN", "亚马逊2025年第四季度若剔除一次性费用,营业利润将达到270亿美元。", "270亿美元", "would have happened"),
+    ("AMZN", "Amazon took a $2.5 billion charge in the fourth quarter of 2025.", "$2.5 billion", "'charge'"),
+    ("IBM", "In the first six months of 2025, we generated $6.1 billion in cash from operations and $4.8 billion in "
+            "free cash flow.", "$4.8 billion", "free cash flow"),
+    ("META", "In 2024, the increase was due to $91.33 billion of cash generated from operations and $10.43 billion "
+             "of net proceeds from the issuance of notes.", "$10.43 billion", "'net proceeds'"),
+    ("META", "In 2024, these increases were offset by $39.23 billion of capital expenditures, including principal "
+             "payments on finance leases, and $13.77 billion of taxes paid.", "$39.23 billion",
+     "'including principal payments on finance leases'"),
 ]  # fmt: skip
 
 

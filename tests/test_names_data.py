@@ -19,7 +19,7 @@ DATA = tomllib.loads(PATH.read_text(encoding="utf-8"))
 
 LANGS = ("en", "zh-Hant", "zh-Hans")
 TICKERS = ("AAPL", "AMZN", "GOOGL", "IBM", "META", "NFLX", "NVDA", "TSLA", "WMT")
-SUBTABLES = {"members", "parts", "metrics"}
+SUBTABLES = {"members", "parts", "metrics", "either"}
 
 # Member names the store holds per filer (segments, revenue lines, regions), as ingested from the
 # filings in ../shared/filings and the bundled Amazon data.
@@ -202,6 +202,19 @@ def tables(ticker: str) -> list[tuple[str, dict, bool]]:
     if "parts" in company:
         found.append((f"[{ticker}.parts]", company["parts"], True))
     return found
+
+
+@pytest.mark.parametrize("ticker", TICKERS)
+def test_either_names_two_store_members_and_no_one_else(ticker):
+    """[TICKER.either]: a name for either of two members, judged under both; never a name one
+    member or the company already owns."""
+    company = DATA[ticker]
+    owned = {fold(n) for t in [company, *company.get("members", {}).values(), *company.get("metrics", {}).values()]
+             for lang in LANGS for n in t.get(lang, [])}  # fmt: skip
+    for name, members in company.get("either", {}).items():
+        assert isinstance(members, list) and len(set(members)) >= 2, (ticker, name)
+        assert set(members) <= EXPECTED_MEMBERS[ticker], (ticker, name, members)
+        assert fold(name) not in owned, f"[{ticker}.either] {name!r} is already a name of one member"
 
 
 def all_tables() -> list[tuple[str, dict, bool]]:

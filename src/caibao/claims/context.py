@@ -261,6 +261,19 @@ _ANNUAL = re.compile(r"全年|年度|财年|财报|业绩|年报|full|fiscal|ann
 _EXPLICIT = ("dated", "fiscal_quarter", "fiscal_year", "year", "quarter", "half", "nine_months")
 
 
+def _ahead(folded: str, tokens: list[Token], i: int) -> bool:
+    """Is the period mark tokens[i] that of a forecast: a guidance or expectation word beside it, in
+    the same sentence?"""
+    mark = tokens[i]
+    for t in (*tokens[max(0, i - 4) : i], *tokens[i + 1 : i + 6]):
+        near = mark.start - t.end if t.end <= mark.start else t.start - mark.end
+        if near > 50 or any(ch in "。.!?\n" for ch in folded[min(t.end, mark.end) : max(t.start, mark.start)]):
+            continue
+        if t.has("expect") or t.get("measure") in ("guidance", "guide_high", "guide_low"):
+            return True
+    return False
+
+
 def reported_period(
     folded: str, tokens: list[Token], calendar: Calendar, day: date | None, index: FactIndex
 ) -> list[FiscalLabel]:
@@ -283,6 +296,8 @@ def reported_period(
                 continue  # "计划2026~2027年扩建": a year mentioned, not the year reported
             if i and tokens[i - 1].has("base"):
                 continue  # "较2022年": the period compared with
+            if _ahead(folded, tokens, i):
+                continue  # "Nvidia forecasts third-quarter revenue", "For fiscal 2026, the company forecast": ahead
             found = probe.readings(mark, None)
             nxt = tokens[i + 1 : i + 3]
             if found and found[0].is_quarter and any(t.mark and t.mark.rel == "full_year" for t in nxt):

@@ -58,6 +58,8 @@ _NEXT_WORD = re.compile(r"\s*(?:(?:and|&)\s+)?([a-z][a-z-]{2,})")
 _JOINED = re.compile(r"^\s*(?:,|and|和|及|与|、|,\s*and)\s*$")
 _CJK_CODE = re.compile(r"[a-z0-9][a-z0-9.\-]*$")
 _MODIFYING = re.compile(r"^\s*(?:including|excluding|net of|inclusive of|exclusive of|adjusted for)\b", re.I)
+_NAMED_AFTER = re.compile(r"\s+(?:of|in|on|for)\s+[^,;\d]{3,60}?[\s,]*")
+_CAUSE_LEAD = re.compile(r"[\s,，]*(?:(?:primarily|mainly|largely|partly|partially|in part|主要|部分)\s*)?", re.I)
 _PERIOD_CLAUSE = re.compile(r"[\s,]*(?:(?:in|for|during|over)\s+)?(?:the\s+)?$")
 _AGENT = re.compile(r"([A-Z][\w&'’.\-]*)\s*,?\s+(?:(?:which|that|who)\s+)?$")
 _AGENTS = frozenset(base_data()["agents"]["en"])
@@ -71,12 +73,41 @@ _FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+|.*\(contin
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
 _PREFIX_NOISE = re.compile(
-    r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and)\b|其中|而|则|至于|另外|但|同时", re.I
+    r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and|from|of)\b|其中|而|则|至于|另外|但|同时", re.I
 )
 _PROFITS = frozenset({"operating_income", "gross_profit", "net_income", "income_before_taxes"})
 _REVENUE_WORDS = frozenset({"revenue", "product_revenue", "service_revenue"})
 _COUNT_METRICS = {key for key, m in catalogue().metrics.items() if m.kind == "count" and m.unit == "members"}
 _PER_SHARE = ("eps_diluted", "eps_basic")
+_OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]+)(?:\s+[a-z][a-z-]+){0,3})")
+# Words after "$X of" that open no noun phrase naming the figure ("$3 billion of which ...").
+_NOT_NOUNS = frozenset(
+    (
+        "the",
+        "which",
+        "its",
+        "our",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "them",
+        "it",
+        "a",
+        "an",
+        "all",
+        "total",
+        "each",
+        "approximately",
+        "about",
+        "up",
+        "over",
+        "more",
+        "less",
+    )
+)
+_CONNECTORS = frozenset(("of", "in", "on", "for", "的"))
 _CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
 
 
@@ -92,6 +123,7 @@ class Subject:
     part: str = ""  # a word naming part of the business, not one member
     unknown: str = ""  # a word naming something caibao does not know ("H20")
     members: list[str] = field(default_factory=list)  # every member named ("A and B ... respectively")
+    alt_members: list[str] = field(default_factory=list)  # what else its name may mean ("汽車業務": two members)
     ttm: bool = False
     ex_fx: bool = False  # "constant currency revenues": not the reported figure
     non_gaap: bool = False  # "operating (non-GAAP) gross margin": not the GAAP figure
@@ -176,6 +208,8 @@ class Resolver:
         if clause_initial:
             opening = self._opening(tokens, start)
             plain = [t for t in plain if id(t) in opening]
+        if any("part" in t.attrs for t in plain):
+            plain = [t for t in plain if not ("part" in t.attrs and self._epithet(t, terms))]
         heads = [t for t in plain if "metric" in t.attrs or "margin" in t.attrs]
         if heads:
             head = heads[0] if en else heads[-1]
@@ -186,6 +220,8 @@ class Resolver:
                     subject.margin = named[-1].attrs.get("metric") if named else ""
             else:
                 subject.metric = head.attrs.get("metric")
+            if subject.metric in ("consolidated_net_income", "net_income") and self._attributed(head, plain):
+                subject.metric = "net_income"  # "consolidated net income attributable to Walmart": the shareholders'
             if subject.metric in _REVENUE_WORDS and self._cost_of(head, plain):
                 subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue decreased $3.25 billion"
             subject.unknown = (
@@ -202,6 +238,9 @@ class Resolver:
             # subject first ("Revenue in the United States and Canada, Netflix's largest market")
             subject.member = names[-1] if (not en or adjacent) else names[0]
             subject.members = names
+            named = next((t for t in members if t.attrs.get("member") == subject.member), None)
+            if named is not None and named.attrs.get("alt_member"):
+                subject.alt_members = named.attrs["alt_member"].split("|")
             joined = len(names) >= 2 and all(
                 _JOINED.match(self.folded[a.end : b.start]) or self.folded[a.end : b.start].strip() in ("&", "和")
                 for a, b in itertools.pairwise(members)
@@ -283,6 +322,19 @@ class Resolver:
         if m is None or m.group(1).lower() in _AGENTS or m.group(1).lower() in _PLAIN:
             return ""
         return m.group(1)
+
+    def _attributed(self, head: Token, plain: list[Token]) -> bool:
+        """ "net income attributable to Walmart", "归属于普通股股东的净利润": income of the shareholders."""
+        near = [t for t in plain if abs((t.start - head.end) if t.start >= head.end else (head.start - t.end)) <= 12]
+        return any("attributable" in t.attrs for t in near)
+
+    def _epithet(self, part: Token, terms: list[Token]) -> bool:
+        """ "AI晶片龍頭輝達", "EV maker Tesla": the part names what the company is, right before its name."""
+        following = next((t for t in terms if t.start >= part.end), None)
+        return (
+            following is not None and "company" in following.attrs and following.start - part.end <= 4
+            and not any(ch in ",，;；。" for ch in self.folded[part.end : following.start])
+        )  # fmt: skip
 
     def _cost_of(self, head: Token, plain: list[Token]) -> bool:
         """Is the revenue word `head` the end of "cost(s) of [a name] revenue"?"""
@@ -450,6 +502,7 @@ class Resolver:
         pending: Subject | None = None
         current: Reading | None = None
         guidance = False
+        condition: Token | None = None  # a clause opening with "if"/"若": the figures after it are hypothetical
         self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
         readings: list[Reading] = []
@@ -458,10 +511,20 @@ class Resolver:
             start = sentence.clause_starts[index]
             if self.folded[max(0, start - 1) : start] == ";":
                 guidance = False  # "...; above the guided top end of $213 billion; the first quarter above..."
+                condition = None
             cause = self._cause(tokens, start)
             numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
             if not numbers:
                 first = next((t for t in tokens if t.kind == "term"), None)
+                # "若剔除上述费用,营业利润将达到215亿美元", "亚马逊第四季度若剔除…,": what follows is
+                # hypothetical (a clause opening with the condition, after at most who and when)
+                opener = next((t for t in tokens if t.kind != "period" and not t.has("company")), None)
+                if (
+                    opener is not None
+                    and opener.has("counterfactual")
+                    and not self.folded[start : tokens[0].start].strip()
+                ):
+                    condition = opener
                 if (
                     current is not None
                     and first is not None
@@ -469,6 +532,17 @@ class Resolver:
                     and (self.folded[start : first.start].strip() == "")
                 ):  # "... $307.2 billion in revenues, excluding hedging effect, for 2023"
                     current.claim.measure = first.attrs.get("measure") or "ex_fx"
+                if (
+                    en and current is not None and pending is None and not current.claim.reason
+                    and _MODIFYING.match(self.original[start : start + 24])
+                    and _NAMED_AFTER.fullmatch(self.folded, current.claim.end, start)
+                ):  # fmt: skip
+                    # "$39.23 billion of capital expenditures, including principal payments on finance
+                    # leases,": the aside makes the figure something else than the metric it names
+                    word = re.split(r"[,;，；]", self.original[start : start + 60].lstrip(" ,"), maxsplit=1)[0].strip()
+                    current.claim.reason, current.claim.reason_args = "unknown_subject", {"word": word}
+                    aside = True
+                    continue
                 if en and pending is not None and _MODIFYING.match(self.original[start : start + 24]):
                     # "Capital expenditures, including principal payments on finance leases, were ...":
                     # the aside changes what the figure is
@@ -509,6 +583,9 @@ class Resolver:
                 guidance = guidance or any(t.attrs.get("measure") == "guidance" for t in _terms(lead))
                 reading = self.figure(tokens[i], lead, right, en, previous_end, pending, current, frame, guidance,
                                       text, tokens[nxt:beyond])  # fmt: skip
+                if condition is not None and not reading.claim.reason:
+                    word = self.original[condition.start : condition.end]
+                    reading.claim.reason, reading.claim.reason_args = "counterfactual", {"word": word}
                 readings.append(reading)
                 current, pending = reading, None
                 previous_end = tokens[i].end
@@ -603,7 +680,8 @@ class Resolver:
 
     def _cause(self, tokens: list[Token], start: int) -> bool:
         first = next((t for t in tokens if t.kind == "term"), None)
-        return bool(first and "cause" in first.attrs and self.original[start : first.start].strip() in ("", ",", "，"))
+        # "due to ...", ", primarily driven by ...", "主要由于 ...": a clause that gives a cause
+        return bool(first and "cause" in first.attrs and _CAUSE_LEAD.fullmatch(self.original[start : first.start]))
 
     def _after_base(self, tokens: list[Token], i: int) -> bool:
         """Is token i a period named as the base of a comparison ("较2022年", "compared to 2023")?"""
@@ -653,6 +731,16 @@ class Resolver:
                 frame = self._readings(mark, self._now(frame)) or frame
         else:
             period_from = None
+        first = None
+        if current is not None:
+            first = next((t for t in lead if self.folded[t.start : t.end] not in _CONNECTORS), None)
+        if (
+            first is not None and first.kind == "term" and "metric" in first.attrs
+            and self.folded[lead_start : first.start].strip() in _CONNECTORS
+        ):  # fmt: skip
+            # "$6.1 billion in cash from operations and $4.8 billion in free cash flow": the metric
+            # right after the figure before is that figure's; this one names its own, or inherits
+            lead_start, lead = first.end, [t for t in lead if t.start >= first.end]
         own = self.subject_of(lead, en, lead_start)
         change_of = self._change_of(right)
         if change_of is None and after and self.folded[token.end : after[0].start].strip() in ("or", "或"):
@@ -696,6 +784,10 @@ class Resolver:
                 own.metric = metric_after.attrs.get("metric")
                 if "margin" in metric_after.attrs:
                     own.margin = metric_after.attrs.get("margin") or ""
+        if en and current is not None and change_of is None and not own.named and mention.kind == "money":
+            phrase = self._of_phrase(token, right)
+            if phrase:  # "... from operations and $10.43 billion of net proceeds": its own, unknown thing
+                own.unknown = phrase
         right_veto = self._veto([t for t in _terms(right[:3]) if "expect" in t.attrs])
         earlier = current.subject if current else None
         if pending is not None:
@@ -712,6 +804,10 @@ class Resolver:
         role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
         self._qualifier(claim, token, lead, right)
         self._fill(claim, subject, role, lead, right, change_of, current if inherited else None)
+        noun = next((t for t in right[:1] if "figure_noun" in t.attrs and t.start - token.end <= 1), None)
+        if noun is not None:
+            # "a $4.5 billion charge", "a $60 billion buyback": the figure is that, no metric's
+            claim.reason, claim.reason_args = "figure_noun", {"word": self.original[noun.start : noun.end]}
         since = next((t for t in (*lead, *right) if t.attrs.get("since") == "start"), None)
         if since is not None and role in ("growth", "change") and not claim.reason:
             # "has doubled since 2021": a change over several periods, not a filed growth rate
@@ -722,6 +818,7 @@ class Resolver:
             own_period, source = self._period(claim, lead, right, True, period_from, frame, role)
         else:
             own_period, source = self._period(claim, lead, right, inherited, current, frame, role)
+        compared = self._compared_level(claim, token, lead, current)
         if (
             self.section_member and not claim.segment and not claim.reason and claim.metric
             and not (subject.member or subject.whole or subject.company or subject.part or subject.unknown)
@@ -730,8 +827,8 @@ class Resolver:
             # or the company's; the text does not say
             claim.segment, claim.alt_segments = self.section_member, [""]
         reading = Reading(claim, subject, role, inherited, own_period, source)
-        if role == "base" and current is not None:
-            reading.compared = current
+        if (role == "base" or compared) and current is not None:
+            reading.compared = current  # the figure this one is the base of: a change after both is the later's
         if (
             source == "trailing" and inherited and current is not None and current.period_from in ("frame", "document")
             and role == "level" and current.claim.measure in ("yoy", "qoq", "change")
@@ -740,6 +837,39 @@ class Resolver:
             current.claim.period, current.claim.readings = claim.period, list(claim.readings)
             current.claim.period_explicit = True
         return reading
+
+    def _compared_level(self, claim: Claim, token: Token, lead: list[Token], current: Reading | None) -> bool:
+        """ "較去年同期的8.90億美元", "较上一季的60.5%": a level named right after the comparison is
+        the compared period's figure, not this period's."""
+        if claim.measure not in ("level", "margin") or not lead:
+            return False
+        last = lead[-1]
+        rate = last.attrs.get("measure") if last.kind == "term" else None
+        if rate not in ("yoy", "qoq") or self.folded[last.end : token.start].strip() not in ("的", "为", "时的"):
+            return False
+        if claim.period is None and current is not None and current.claim.period is not None:
+            # "2024年資本支出為113.4億美元,較去年同期的89.0億美元": compared with the figure before
+            claim.period, claim.readings = current.claim.period, list(current.claim.readings)
+            if claim.reason == "no_period":
+                claim.reason, claim.reason_args = "", {}
+        if claim.period is None:
+            return False
+        if rate == "yoy":
+            claim.period, claim.readings = claim.period.year_ago(), [r.year_ago() for r in claim.readings]
+        elif claim.period.is_quarter:
+            claim.period, claim.readings = claim.period.previous(), []
+        else:
+            return False
+        return True
+
+    def _of_phrase(self, token: Token, right: list[Token]) -> str:
+        """ "$10.43 billion of net proceeds": the words after "of" that say what the figure is, when
+        no vocabulary word does."""
+        end = next((t.start for t in right if self.folded[t.start : t.end] != "of"), token.end + 60)
+        m = _OF_PHRASE.match(self.folded, token.end, min(end, token.end + 60))
+        if m is None or m.group(2) in _NOT_NOUNS:
+            return ""
+        return self.original[m.start(1) : m.end(1)]
 
     def _change_before(self, lead: list[Token], token: Token) -> Token | None:
         """ "an increase in X of $Y", "an increase of 14%": a change noun opening the figure's phrase."""
@@ -774,7 +904,7 @@ class Resolver:
         return first
 
     def _metric_after(self, token: Token, right: list[Token]) -> Token | None:
-        first = next((t for t in right if t.kind == "term"), None)
+        first = next((t for t in right if t.kind == "term" and self.folded[t.start : t.end] not in _CONNECTORS), None)
         if first is None or not ("metric" in first.attrs or "margin" in first.attrs):
             return None
         return first if _CONNECTOR.match(self.folded[token.end : first.start]) else None
@@ -946,6 +1076,7 @@ class Resolver:
                 claim.reason, claim.reason_args = "which_profit", {}
         claim.metric = metric or None
         claim.segment = subject.member
+        claim.alt_segments = list(subject.alt_members)  # "汽車業務": read under each member it may name
         claim.window = "ttm" if subject.ttm else ""
         # "operating loss increased $349 million": operating income fell by that much
         flip = bool(subject.loss and role in ("change", "growth") and claim.kind == "money")
@@ -1058,6 +1189,9 @@ class Resolver:
         """Set the claim's period (and other readings, and a named base); (whether the text names it,
         where it came from)."""
         now = self._now(frame)
+        if current is not None and current.claim.period is not None and current.claim.period_explicit:
+            # "2024年营收为6380亿美元,上年为5748亿美元": a relative period counts from the figure before
+            now = current.claim.period
         # A period straight after the figure before belongs to that one ("$11.34 billion in 2024
         # compared to $8.90 billion in 2023"), not to this.
         taken = 0

@@ -131,6 +131,11 @@ def _since(folded: str, tokens: list[Token]) -> list[Token]:
             and not folded[previous.end : token.start].strip()
         ):  # fmt: skip
             token = Token(token.start, token.end, "term", {"since": "start"})
+        elif (
+            token.has("since_after") and previous is not None and previous.kind == "period"
+            and not folded[previous.end : token.start].strip()
+        ):  # fmt: skip
+            out[-1] = Token(previous.start, previous.end, "term", {"since": "start"})  # "2020年以来"
         out.append(token)
     return out
 

@@ -60,6 +60,8 @@ def base_terms() -> dict[str, dict[str, str]]:
     add(_both(raw["anaphors"]), "anaphor")
     add(_both(raw["narrowing"]), "narrow")
     add(_both(raw["cost_of"]), "cost_of")
+    add(_both(raw["figure_nouns"]), "figure_noun")
+    add(_both(raw["attributable"]), "attributable")
     add(_both(raw["counterfactual"]), "counterfactual")
     add(_both(raw["effects"]), "effect")
     for measure, spec in raw["measures"].items():
@@ -69,6 +71,7 @@ def base_terms() -> dict[str, dict[str, str]]:
     frames = raw["frames"]
     for cls in ("to", "base", "per_share", "respectively", "and", "cause", "since", "adjusting"):
         add(_both(frames[cls]), cls)
+    add(_both(frames["since_after"]), "since_after")
     for direction, words in frames["change_of"].items():
         add(words, "change_of", direction)
     for kind, words in raw["losses"].items():
@@ -216,6 +219,9 @@ def vocabulary(
         for word in words:
             put(word, "member", member)
             member_words[fold(word)] = member
+    for word, members in filer_names.either_names(ticker).items():
+        put(word, "member", members[0])
+        terms[fold(word).strip()]["alt_member"] = "|".join(members[1:])
     for metric, words in filer_names.metric_names(ticker).items():
         for word in words:
             put(word, "metric", metric)

@@ -32,6 +32,11 @@ def member_names(ticker: str) -> dict[str, list[str]]:
     return {member: [n for lang in LANGUAGES for n in spec.get(lang, [])] for member, spec in members.items()}
 
 
+def either_names(ticker: str) -> dict[str, list[str]]:
+    """Names the press gives either of two (or more) members: name -> those members."""
+    return dict(names().get(ticker.upper(), {}).get("either", {}))
+
+
 def metric_names(ticker: str) -> dict[str, list[str]]:
     """Whole-company metrics the filer names in words of its own (Apple's "Services")."""
     metrics = names().get(ticker.upper(), {}).get("metrics", {})
