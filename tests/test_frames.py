@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from caibao.claims.check import check_text
+from caibao.facts.periods import parse_label
 
 AMZN = "bundled"  # the bundled Amazon data; other filers come from ../shared/filings alone
 
@@ -165,6 +166,25 @@ READINGS = [
     ("META", "In 2024, the increase was due to $91.33 billion of cash generated from operations and $10.43 billion "
              "of net proceeds from the issuance of notes.", "$91.33 billion",
      "supported", "operating_cash_flow", "", "FY2024", "level"),
+    ("META", "In 2024, the Family of Apps segment generated operating income of $87.1 billion on revenue of "
+             "$162.4 billion.", "$162.4 billion", "supported", "revenue", "Family of Apps", "FY2024", "level"),
+    # per-share figures after a base: of the base, of its period ("from $16.6 billion, or 67 cents per share,
+    # a year earlier"); a figure in billions is never per share
+    ("NVDA", "In the second quarter of fiscal 2026, net income rose 59% to $26.4 billion, or $1.08 per diluted "
+             "share, from $16.6 billion, or 67 cents per share, a year earlier.", "$16.6 billion",
+     "supported", "net_income", "", "2025Q2", "level"),
+    ("NVDA", "In the second quarter of fiscal 2026, net income rose 59% to $26.4 billion, or $1.08 per diluted "
+             "share, from $16.6 billion, or 67 cents per share, a year earlier.", "67 cents",
+     "supported", "eps_diluted", "", "2025Q2", "level"),
+    ("NVDA", "Net income rose 59% to $26.4 billion, or $1.08 per diluted share, from $16.6 billion, or 67 cents "
+             "per share, a year earlier, in the second quarter of fiscal 2026.", "$26.4 billion",
+     "supported", "net_income", "", "2026Q2", "level"),
+    ("WMT", "In fiscal 2025, consolidated net income attributable to Walmart rose 25% to $19.4 billion from $15.5 "
+            "billion, or $2.41 per diluted share, compared with $1.91 a year earlier.", "$1.91",
+     "supported", "eps_diluted", "", "FY2024", "level"),
+    # "second-quarter fiscal 2026", and a rate word after its direction ("6% higher sequentially")
+    ("NVDA", "Nvidia reported second-quarter fiscal 2026 revenue of $46.7 billion, up 56% from a year earlier and "
+             "6% higher sequentially.", "6%", "supported", "revenue", "", "2026Q2", "qoq"),
     # a cause opened by 主要由于 is no figure of its own
     ("AMZN", "亚马逊2025年第四季度营业利润为250亿美元,主要由于AWS利润增长。", "250亿美元",
      "supported", "operating_income", "", "2025Q4", "level"),
@@ -230,6 +250,8 @@ UNVERIFIABLE = [
     ("TSLA", "Tesla's margin improved to 17.9% in 2024.", "17.9%", "which margin"),
     ("AMZN", "The fourth quarter of 2025 saw operating income of $25.0 billion excluding a $2.5 billion special "
              "charge.", "$25.0 billion", "non-GAAP"),
+    ("IBM", "In the second quarter of 2025, on an adjusted basis, the company earned $2.80 per share, ahead of "
+            "expectations of $2.64.", "$2.80", "non-GAAP"),
     ("AMZN", "亚马逊2025年第四季度营收约合人民币15,000亿元。", "人民币15,000亿元", "another currency"),
     ("AMZN", "亞馬遜2025年第四季營收約新台币5.6兆元。", "新台币5.6兆元", "another currency"),
     ("AMZN", "亚马逊2025年第四季度若剔除一次性费用,营业利润将达到270亿美元。", "270亿美元", "would have happened"),
@@ -248,3 +270,27 @@ UNVERIFIABLE = [
 def test_unverifiable(stores, ticker, text, quote, why):
     claim = reading(stores, ticker, text, quote)
     assert claim.verdict == "unverifiable" and why in claim.explanation, claim.explanation
+
+
+# Readings that depend on the article around the sentence: what --period (or the dateline) gives.
+# (ticker, text, article period, figure, verdict, member, period read)
+IN_ARTICLE = [
+    # "上季" in a results headline is the quarter just reported (or the one before: both are read)
+    ("AAPL", "蘋果上季營收年增10% iPhone、Mac雙雙優於預期\n\n蘋果公布2025會計年度第3季財報。", "2025Q3", "10%",
+     "supported", "", "2025Q3"),
+    # a headline on the outlook heads nothing reported: the next sentences stay in the reported quarter
+    ("NVDA", "Nvidia forecasts third-quarter revenue above estimates\n\nData center revenue rose 56% to $41.1 billion "
+             "in the quarter ended July 27. Within the unit, networking revenue jumped 98% to $7.3 billion.",
+     "2026Q2", "$7.3 billion", "supported", "Networking", "2026Q2"),
+    # a regulator's name is no region ("美国联邦贸易委员会" is not "美国")
+    ("AMZN", "亚马逊2025年第三季度营业利润受到两项特殊费用影响:与美国联邦贸易委员会达成和解的25亿美元法律费用。",
+     "2025Q3", "25亿美元", "unverifiable", "", "2025Q3"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ticker", "text", "article", "quote", "verdict", "member", "period"), IN_ARTICLE)
+def test_in_article(stores, ticker, text, article, quote, verdict, member, period):
+    store = stores["bundled" if ticker == "AMZN" else "filings"]
+    report = check_text(store, text, ticker, lang="en", period=parse_label(article))
+    claim = next(c for c in report.claims if c.quote == quote)
+    assert (claim.verdict, claim.segment, str(claim.period)) == (verdict, member, period), claim.explanation

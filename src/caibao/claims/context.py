@@ -215,6 +215,10 @@ class Context:
         if kind == "current_quarter":
             return [doc] if doc and doc.is_quarter else []
         if kind == "previous_quarter":
+            if base is not None and base == doc and doc.is_quarter:
+                # "蘋果上季營收年增10%", "revenue rose 10% last quarter" in an article on a quarter's
+                # results: the quarter just reported, seen from the day it is written; or the one before
+                return [doc, doc.previous()]
             return [base.previous()] if base and base.is_quarter else []
         if kind == "next_quarter":
             return [doc.next()] if doc and doc.is_quarter else []
@@ -261,7 +265,7 @@ _ANNUAL = re.compile(r"全年|年度|财年|财报|业绩|年报|full|fiscal|ann
 _EXPLICIT = ("dated", "fiscal_quarter", "fiscal_year", "year", "quarter", "half", "nine_months")
 
 
-def _ahead(folded: str, tokens: list[Token], i: int) -> bool:
+def forecast_mark(folded: str, tokens: list[Token], i: int) -> bool:
     """Is the period mark tokens[i] that of a forecast: a guidance or expectation word beside it, in
     the same sentence?"""
     mark = tokens[i]
@@ -296,7 +300,7 @@ def reported_period(
                 continue  # "计划2026~2027年扩建": a year mentioned, not the year reported
             if i and tokens[i - 1].has("base"):
                 continue  # "较2022年": the period compared with
-            if _ahead(folded, tokens, i):
+            if forecast_mark(folded, tokens, i):
                 continue  # "Nvidia forecasts third-quarter revenue", "For fiscal 2026, the company forecast": ahead
             found = probe.readings(mark, None)
             nxt = tokens[i + 1 : i + 3]

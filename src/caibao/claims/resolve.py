@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
-from caibao.claims.context import Context
+from caibao.claims.context import Context, forecast_mark
 from caibao.claims.model import Claim, excerpt
 from caibao.claims.normalize import fold
 from caibao.claims.tokens import Sentence, Token
@@ -107,6 +107,7 @@ _NOT_NOUNS = frozenset(
         "less",
     )
 )
+_AND_THEN = re.compile(r"[\s,]*(?:and|as well as|plus|和|及|以及)\s*")
 _CONNECTORS = frozenset(("of", "in", "on", "for", "的"))
 _CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
 
@@ -151,6 +152,7 @@ class Reading:
     own_period: bool
     period_from: str = "document"  # own | local | trailing | inherited | frame | document
     compared: Reading | None = None  # for a base ("compared to $8.90 billion in 2023"), the figure it is the base of
+    main: Subject | None = None  # for a per-share figure, the subject of the figure it is per share of
 
 
 def _terms(tokens: list[Token]) -> list[Token]:
@@ -503,6 +505,7 @@ class Resolver:
         current: Reading | None = None
         guidance = False
         condition: Token | None = None  # a clause opening with "if"/"若": the figures after it are hypothetical
+        basis: Token | None = None  # a clause opening with "on an adjusted basis": the figures after it are non-GAAP
         self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
         readings: list[Reading] = []
@@ -511,7 +514,7 @@ class Resolver:
             start = sentence.clause_starts[index]
             if self.folded[max(0, start - 1) : start] == ";":
                 guidance = False  # "...; above the guided top end of $213 billion; the first quarter above..."
-                condition = None
+                condition = basis = None
             cause = self._cause(tokens, start)
             numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
             if not numbers:
@@ -525,6 +528,11 @@ class Resolver:
                     and not self.folded[start : tokens[0].start].strip()
                 ):
                     condition = opener
+                if (
+                    current is None and first is not None and first.attrs.get("measure") == "non_gaap"
+                    and not any(t.has("metric") or t.has("margin") for t in tokens)
+                ):  # fmt: skip
+                    basis = first  # "On an adjusted basis, the company earned $2.80 per share": all non-GAAP
                 if (
                     current is not None
                     and first is not None
@@ -559,7 +567,11 @@ class Resolver:
                 for i, token in enumerate(tokens):
                     if token.mark is not None and not self._after_base(tokens, i):
                         frame = self._readings(token.mark, self._now(frame)) or frame
-                        if i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start):
+                        if (
+                            i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start)
+                            and not (token.mark.kind == "rel" and any(r.role == "base" for r in readings))
+                        ):  # fmt: skip
+                            # (", a year earlier." after "from $16.6 billion" dates the base alone)
                             self._period_after(readings, frame)
                 guidance = guidance or any(t.attrs.get("measure") == "guidance" for t in _terms(tokens))
                 rates = [t.attrs.get("measure") for t in _terms(tokens) if t.attrs.get("measure") in ("yoy", "qoq")]
@@ -586,6 +598,8 @@ class Resolver:
                 if condition is not None and not reading.claim.reason:
                     word = self.original[condition.start : condition.end]
                     reading.claim.reason, reading.claim.reason_args = "counterfactual", {"word": word}
+                elif basis is not None and not reading.claim.reason:
+                    reading.claim.reason, reading.claim.reason_args = "non_gaap", {}
                 readings.append(reading)
                 current, pending = reading, None
                 previous_end = tokens[i].end
@@ -628,7 +642,12 @@ class Resolver:
         if len(text) > 140 or text.endswith((".", "。")) or any(t.kind == "num" for t in sentence.tokens):
             return False
         marks = [i for i, t in enumerate(sentence.tokens) if t.mark is not None and t.mark.kind != "rel"]
-        own = [i for i in marks if not self._after_base(sentence.tokens, i)]
+        # "Nvidia forecasts third-quarter revenue above estimates": a headline on the outlook heads
+        # nothing reported
+        own = [
+            i for i in marks
+            if not self._after_base(sentence.tokens, i) and not forecast_mark(self.folded, sentence.tokens, i)
+        ]  # fmt: skip
         if not own:
             return False
         mark = sentence.tokens[own[0]].mark
@@ -737,6 +756,7 @@ class Resolver:
         if (
             first is not None and first.kind == "term" and "metric" in first.attrs
             and self.folded[lead_start : first.start].strip() in _CONNECTORS
+            and _AND_THEN.fullmatch(self.folded, first.end, token.start)
         ):  # fmt: skip
             # "$6.1 billion in cash from operations and $4.8 billion in free cash flow": the metric
             # right after the figure before is that figure's; this one names its own, or inherits
@@ -790,6 +810,10 @@ class Resolver:
                 own.unknown = phrase
         right_veto = self._veto([t for t in _terms(right[:3]) if "expect" in t.attrs])
         earlier = current.subject if current else None
+        if current is not None and current.main is not None and mention.power >= 6:
+            # "$26.4 billion, or $1.08 per diluted share, from $16.6 billion": no per-share figure is
+            # written in billions; it is of what the figure before the per-share one was
+            earlier = current.main
         if pending is not None:
             earlier = _merge(pending, earlier, en)[0] if earlier else pending
         if change_of is not None and not (before is not None and inherit):
@@ -812,7 +836,9 @@ class Resolver:
         if since is not None and role in ("growth", "change") and not claim.reason:
             # "has doubled since 2021": a change over several periods, not a filed growth rate
             claim.reason, claim.reason_args = "since", {"when": self.original[since.start : since.end]}
+        main = None
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
+            main = current.main if current is not None and current.main is not None else subject
             subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
         if period_from is not None:  # a cause keeps the period of the figure it explains
             own_period, source = self._period(claim, lead, right, True, period_from, frame, role)
@@ -826,7 +852,7 @@ class Resolver:
             # "gross profit margin increased 0.7 points" under the heading "Software": Software's,
             # or the company's; the text does not say
             claim.segment, claim.alt_segments = self.section_member, [""]
-        reading = Reading(claim, subject, role, inherited, own_period, source)
+        reading = Reading(claim, subject, role, inherited, own_period, source, main=main)
         if (role == "base" or compared) and current is not None:
             reading.compared = current  # the figure this one is the base of: a change after both is the later's
         if (
@@ -1227,9 +1253,23 @@ class Resolver:
             assert mark is not None
             base_now = current.claim.period if current is not None and inherited else now
             found, explicit, source = self._readings(mark, base_now), True, "trailing"
+            if mark.kind == "rel" and current is not None and inherited:
+                # "compared with $1.91 a year earlier" after a figure read under two periods: a year
+                # before either
+                for other in current.claim.readings:
+                    found += [p for p in self._readings(mark, other) if p not in found]
+        elif role == "eps" and current is not None and current.claim.period is not None and current.role == "base":
+            # "from $16.6 billion, or 67 cents per share, a year earlier": per share of the base, of
+            # its period; or of the figure the base is compared with ("to $19.4 billion from $15.5
+            # billion, or $2.41 per diluted share"): the text does not say which
+            found = [current.claim.period, *current.claim.readings]
+            if current.compared is not None and current.compared.claim.period is not None:
+                found.append(current.compared.claim.period)
+            explicit, source = current.own_period, "inherited"
         elif role == "base" and current is not None and current.claim.period is not None:
             # "compared to $307.2 billion in revenues": the figure compared with, a year before
-            found, source = [current.claim.period.year_ago()], "inherited"
+            found = [p.year_ago() for p in (current.claim.period, *current.claim.readings)]
+            source = "inherited"
         elif (
             inherited and current is not None and current.claim.period is not None
             and current.period_from != "local" and not level_after_level
@@ -1450,12 +1490,12 @@ def _rate(lead: list[Token], right: list[Token], figure_end: int = -1, frame: st
     """Year-on-year or sequential: a word straight after the figure says it first ("up 5%
     sequentially"), else the nearest before it ("同比增长12%", "Sequentially, revenue declined 1%");
     by default, on the year."""
-    terms = _terms(right[:1])
-    if (
-        terms
-        and terms[0].attrs.get("measure") in ("yoy", "qoq")
-        and (figure_end < 0 or terms[0].start - figure_end <= 1)
-    ):
+    terms = _terms(right[:2])
+    end = figure_end
+    if len(terms) == 2 and "dir" in terms[0].attrs and (end < 0 or terms[0].start - end <= 1):
+        end = terms[0].end if end >= 0 else end  # "6% higher sequentially"
+        terms = terms[1:]
+    if terms and terms[0].attrs.get("measure") in ("yoy", "qoq") and (end < 0 or terms[0].start - end <= 1):
         return terms[0].attrs.get("measure") or "yoy"
     for t in reversed(_terms(lead)):
         if t.attrs.get("measure") in ("yoy", "qoq"):
