@@ -177,7 +177,7 @@ class Context:
 
     def base_readings(self, mark: PeriodMark, period: FiscalLabel) -> list[FiscalLabel]:
         """What a period compared with names: "较前一年", "较上季" are relative to the claim's period."""
-        if mark.kind == "rel" and mark.rel in ("last_year", "year_ago"):
+        if mark.kind == "rel" and mark.rel in ("last_year", "prior_year", "year_ago"):
             return [period.year_ago()]
         if mark.kind == "rel" and mark.rel == "previous_quarter" and period.is_quarter:
             return [period.previous()]
@@ -228,8 +228,8 @@ class Context:
             return [base] if base else []
         if kind == "full_year":
             return [FiscalLabel(base.year)] if base else []
-        if kind in ("last_year", "this_year"):
-            shift = -1 if kind == "last_year" else 0
+        if kind in ("last_year", "prior_year", "this_year"):
+            shift = 0 if kind == "this_year" else -1
             published = self.publication_year()
             if published is not None:
                 return self._fiscal_or_calendar(FiscalLabel(published + shift), date(published + shift, 12, 31), 12)

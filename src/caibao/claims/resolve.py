@@ -79,35 +79,11 @@ _PROFITS = frozenset({"operating_income", "gross_profit", "net_income", "income_
 _REVENUE_WORDS = frozenset({"revenue", "product_revenue", "service_revenue"})
 _COUNT_METRICS = {key for key, m in catalogue().metrics.items() if m.kind == "count" and m.unit == "members"}
 _PER_SHARE = ("eps_diluted", "eps_basic")
-_OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]+)(?:\s+[a-z][a-z-]+){0,3})")
-# Words after "$X of" that open no noun phrase naming the figure ("$3 billion of which ...").
-_NOT_NOUNS = frozenset(
-    (
-        "the",
-        "which",
-        "its",
-        "our",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "them",
-        "it",
-        "a",
-        "an",
-        "all",
-        "total",
-        "each",
-        "approximately",
-        "about",
-        "up",
-        "over",
-        "more",
-        "less",
-    )
-)
+# "$10.43 billion of net proceeds": what follows "of" names the figure, unless it opens with a
+# function word ("$3 billion of which", "of the total")
+_OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 _AND_THEN = re.compile(r"[\s,]*(?:and|as well as|plus|和|及|以及)\s*")
+_BASES = frozenset(("base", "base_margin"))
 _CONNECTORS = frozenset(("of", "in", "on", "for", "的"))
 _CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
 
@@ -190,6 +166,7 @@ class Resolver:
         self.context = context
         self.vocab = vocab
         self.frame_rate = ""
+        self.per_share_seen = False
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
         self.section: list[FiscalLabel] | None = None  # a heading's period ("Six Months Ended June 30, 2025")
         self.section_qualifier: tuple[str, str] | None = None  # (metric, heading) a heading qualifies
@@ -507,6 +484,7 @@ class Resolver:
         condition: Token | None = None  # a clause opening with "if"/"若": the figures after it are hypothetical
         basis: Token | None = None  # a clause opening with "on an adjusted basis": the figures after it are non-GAAP
         self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
+        self.per_share_seen = False  # a per-share figure was read in this sentence
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
         readings: list[Reading] = []
         for index in sorted(clauses):
@@ -569,7 +547,7 @@ class Resolver:
                         frame = self._readings(token.mark, self._now(frame)) or frame
                         if (
                             i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start)
-                            and not (token.mark.kind == "rel" and any(r.role == "base" for r in readings))
+                            and not (token.mark.kind == "rel" and any(r.role in ("base", "base_margin") for r in readings))
                         ):  # fmt: skip
                             # (", a year earlier." after "from $16.6 billion" dates the base alone)
                             self._period_after(readings, frame)
@@ -601,6 +579,7 @@ class Resolver:
                 elif basis is not None and not reading.claim.reason:
                     reading.claim.reason, reading.claim.reason_args = "non_gaap", {}
                 readings.append(reading)
+                self.per_share_seen = self.per_share_seen or reading.role == "eps"
                 current, pending = reading, None
                 previous_end = tokens[i].end
         if self.section_qualifier is not None:
@@ -620,12 +599,21 @@ class Resolver:
     def _period_after(readings: list[Reading], frame: list[FiscalLabel]) -> None:
         """ "decreased $6.28 billion, or 18%, in the six months ended June 30, 2025 as compared to
         ...": a clause that is only a period, after figures that named none, is theirs."""
-        for reading in reversed(readings):
+        for k in range(len(readings) - 1, -1, -1):
+            reading = readings[k]
             if reading.period_from not in ("frame", "document", "inherited") or reading.own_period:
+                break
+            # A base ("compared with $97.00 billion, or $6.13 per diluted share, in fiscal 2023") takes
+            # the clause only where it names the base's own period; otherwise the clause is of the
+            # figures the base is compared with, which named their period already
+            tied = reading.role in _BASES or (reading.role == "eps" and k and readings[k - 1].role in _BASES)
+            if tied and reading.claim.period != frame[0]:
                 break
             reading.claim.period, reading.claim.readings = frame[0], list(frame[1:])
             reading.claim.period_explicit = True
             reading.period_from = "trailing"
+            if tied:
+                break
 
     def _readings(self, mark, now: FiscalLabel | None) -> list[FiscalLabel]:
         if mark.kind == "rel" and mark.rel == "same_period" and self.last_period is not None:
@@ -809,6 +797,9 @@ class Resolver:
             if phrase:  # "... from operations and $10.43 billion of net proceeds": its own, unknown thing
                 own.unknown = phrase
         right_veto = self._veto([t for t in _terms(right[:3]) if "expect" in t.attrs])
+        said = right[0] if right and right[0].kind == "term" and "expect_after" in right[0].attrs else None
+        if right_veto is None and said is not None and not self.folded[token.end : said.start].strip(" )"):
+            right_veto = "expectation", {"word": self.original[said.start : said.end]}  # "$7.08 expected"
         earlier = current.subject if current else None
         if current is not None and current.main is not None and mention.power >= 6:
             # "$26.4 billion, or $1.08 per diluted share, from $16.6 billion": no per-share figure is
@@ -853,7 +844,7 @@ class Resolver:
             # or the company's; the text does not say
             claim.segment, claim.alt_segments = self.section_member, [""]
         reading = Reading(claim, subject, role, inherited, own_period, source, main=main)
-        if (role == "base" or compared) and current is not None:
+        if (role in ("base", "base_margin") or compared) and current is not None:
             reading.compared = current  # the figure this one is the base of: a change after both is the later's
         if (
             source == "trailing" and inherited and current is not None and current.period_from in ("frame", "document")
@@ -865,27 +856,39 @@ class Resolver:
         return reading
 
     def _compared_level(self, claim: Claim, token: Token, lead: list[Token], current: Reading | None) -> bool:
-        """ "較去年同期的8.90億美元", "较上一季的60.5%": a level named right after the comparison is
-        the compared period's figure, not this period's."""
+        """ "較去年同期的8.90億美元", "较上一季的60.5%", "較前一年的842.93億美元", "较2023年的270.45亿美元":
+        a level named right after the comparison is the compared period's figure, not this period's."""
         if claim.measure not in ("level", "margin") or not lead:
             return False
         last = lead[-1]
+        if self.folded[last.end : token.start].strip() not in ("的", "为", "时的"):
+            return False
         rate = last.attrs.get("measure") if last.kind == "term" else None
-        if rate not in ("yoy", "qoq") or self.folded[last.end : token.start].strip() not in ("的", "为", "时的"):
+        base_mark = last.mark if last.mark is not None and self._after_base(lead, len(lead) - 1) else None
+        if rate not in ("yoy", "qoq") and base_mark is None:
             return False
-        if claim.period is None and current is not None and current.claim.period is not None:
-            # "2024年資本支出為113.4億美元,較去年同期的89.0億美元": compared with the figure before
-            claim.period, claim.readings = current.claim.period, list(current.claim.readings)
-            if claim.reason == "no_period":
-                claim.reason, claim.reason_args = "", {}
-        if claim.period is None:
-            return False
-        if rate == "yoy":
-            claim.period, claim.readings = claim.period.year_ago(), [r.year_ago() for r in claim.readings]
-        elif claim.period.is_quarter:
-            claim.period, claim.readings = claim.period.previous(), []
+        if base_mark is not None:
+            # "較前一年的", "较2023年的": the period the comparison names, counted from the figure before
+            if current is None or current.claim.period is None:
+                return False
+            found = self.context.base_readings(base_mark, current.claim.period)
+            if not found:
+                return False
+            claim.period, claim.readings = found[0], found[1:]
         else:
-            return False
+            if claim.period is None and current is not None and current.claim.period is not None:
+                # "2024年資本支出為113.4億美元,較去年同期的89.0億美元": compared with the figure before
+                claim.period, claim.readings = current.claim.period, list(current.claim.readings)
+            if claim.period is None:
+                return False
+            if rate == "yoy":
+                claim.period, claim.readings = claim.period.year_ago(), [r.year_ago() for r in claim.readings]
+            elif claim.period.is_quarter:
+                claim.period, claim.readings = claim.period.previous(), []
+            else:
+                return False
+        if claim.reason == "no_period":
+            claim.reason, claim.reason_args = "", {}
         return True
 
     def _of_phrase(self, token: Token, right: list[Token]) -> str:
@@ -893,7 +896,7 @@ class Resolver:
         no vocabulary word does."""
         end = next((t.start for t in right if self.folded[t.start : t.end] != "of"), token.end + 60)
         m = _OF_PHRASE.match(self.folded, token.end, min(end, token.end + 60))
-        if m is None or m.group(2) in _NOT_NOUNS:
+        if m is None or m.group(2) in _FUNCTION_WORDS:
             return ""
         return self.original[m.start(1) : m.end(1)]
 
@@ -959,6 +962,8 @@ class Resolver:
         measures = {t.attrs.get("measure") for t in (*terms_lead, *terms_right[:3]) if "measure" in t.attrs}
         if claim.kind == "money" and any("per_share" in t.attrs for t in terms_right[:2]):
             return "eps"
+        if claim.kind == "money" and previous is not None and self.per_share_seen and claim.power <= 0 and not near:
+            return "eps"  # "$1.17 billion, or 33 cents a share, from $1.40 billion, or 40 cents": per share too
         if claim.kind in ("money", "percent") and (prev is not None and "first_above" in prev.attrs):
             return "first_above"
         if "guide_high" in measures or "guide_low" in measures:
@@ -1166,8 +1171,10 @@ class Resolver:
             if after == "profit":
                 after = "operating_income" if subject.member else None
             claim.share_of = whole or after or (subject.metric if subject.member else None) or "revenue"
-            if not named_metric and (whole or after):
-                claim.metric = claim.share_of  # "AWS贡献了公司超过60%的营业利润": AWS's operating income
+            if (not named_metric and (whole or after)) or (whole and previous is not None):
+                # "AWS贡献了公司超过60%的营业利润": AWS's operating income; "营业利益…年增7.8%,佔總營收比重
+                # 約68%": a share of total revenue is of revenue, whatever the figure before was
+                claim.metric = claim.share_of
             if not subject.member and claim.share_of == (claim.metric or "revenue") and not subject.part:
                 claim.reason, claim.reason_args = "share_of_what", {}
         elif role in ("guidance", "guide_high", "guide_low", "implied"):
@@ -1215,9 +1222,10 @@ class Resolver:
         """Set the claim's period (and other readings, and a named base); (whether the text names it,
         where it came from)."""
         now = self._now(frame)
-        if current is not None and current.claim.period is not None and current.claim.period_explicit:
-            # "2024年营收为6380亿美元,上年为5748亿美元": a relative period counts from the figure before
-            now = current.claim.period
+        after_figure = current is not None and current.claim.period is not None and current.claim.period_explicit
+        if after_figure:
+            assert current is not None
+            now = current.claim.period  # "上季为X" after a figure: counted from that figure's period
         # A period straight after the figure before belongs to that one ("$11.34 billion in 2024
         # compared to $8.90 billion in 2023"), not to this.
         taken = 0
@@ -1246,6 +1254,8 @@ class Resolver:
             token = lead[own[-1]]
             assert token.mark is not None
             found, explicit = self._readings(token.mark, now), True
+            if token.mark.kind == "rel" and token.mark.rel == "prior_year" and after_figure and now is not None:
+                found = [now.year_ago()]  # "2024年营收为6380亿美元,上年为5748亿美元": the year before that one
             local = self.folded[token.end : token.end + 2].strip().startswith("的")
             source = "local" if local else "own"
         elif trailing:
@@ -1266,7 +1276,7 @@ class Resolver:
             if current.compared is not None and current.compared.claim.period is not None:
                 found.append(current.compared.claim.period)
             explicit, source = current.own_period, "inherited"
-        elif role == "base" and current is not None and current.claim.period is not None:
+        elif role in ("base", "base_margin") and current is not None and current.claim.period is not None:
             # "compared to $307.2 billion in revenues": the figure compared with, a year before
             found = [p.year_ago() for p in (current.claim.period, *current.claim.readings)]
             source = "inherited"

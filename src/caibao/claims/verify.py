@@ -95,8 +95,10 @@ def interval(claim: Claim) -> tuple[Decimal, Decimal]:
     """What the stated figure covers: its stated precision, widened or bounded by its qualifier.
     Bounds of a negative figure ("年减逾5成", "declined nearly 15%") apply to its size."""
     step = claim.step
-    if claim.kind == "money" and claim.places == 0 and claim.qualifier == "eq" and claim.stated % (step * 10) == 0:
-        step *= 10  # "1,420 亿" may be rounded to tens: a trailing zero is not a stated digit
+    # "1,420 亿", "about 230 basis points" may be rounded to tens: a trailing zero is not a stated digit
+    rounded = claim.qualifier == "eq" or (claim.kind == "points" and claim.qualifier == "approx")
+    if claim.kind in ("money", "points") and claim.places == 0 and rounded and claim.stated % (step * 10) == 0:
+        step *= 10
     half = step / 2
     low, high = claim.stated, claim.stated_high if claim.stated_high is not None else claim.stated
     if claim.qualifier == "range":

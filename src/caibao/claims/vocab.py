@@ -78,12 +78,13 @@ def base_terms() -> dict[str, dict[str, str]]:
         add(words, "loss", kind)
     add(raw["off_record"]["words"], "off")
     add(raw["expectations"]["words"], "expect")
+    add(raw["expectations"]["after"], "expect_after")
     add(raw["records"]["first_above"], "first_above")
     for kind, words in raw["qualifiers"].items():
         add(words, "qual", kind)
     periods = raw["periods"]
     for kind in ("current_quarter", "previous_quarter", "year_ago", "same_period", "full_year", "last_year",
-                 "this_year", "next_quarter"):  # fmt: skip
+                 "prior_year", "this_year", "next_quarter"):  # fmt: skip
         add(periods[kind], "rel", kind)
     return terms
 
