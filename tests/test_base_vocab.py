@@ -47,8 +47,8 @@ def test_every_class_the_engine_reads_is_there():
 @pytest.mark.parametrize("kind", sorted(k for k, v in DATA["periods"].items() if isinstance(v, list)))
 def test_period_patterns_compile_and_name_known_groups(kind):
     for entry in DATA["periods"][kind]:
-        if kind in ("current_quarter", "previous_quarter", "year_ago", "same_period", "full_year", "last_year", "prior_year",
-                    "this_year", "next_quarter"):  # fmt: skip
+        if kind in ("current_quarter", "previous_quarter", "year_ago", "same_period", "full_year", "last_year",
+                    "prior_year", "this_year", "next_quarter"):  # fmt: skip
             assert entry == entry.strip() and fold(entry) == entry, entry
             continue
         pattern = re.compile(entry)

@@ -547,7 +547,7 @@ class Resolver:
                         frame = self._readings(token.mark, self._now(frame)) or frame
                         if (
                             i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start)
-                            and not (token.mark.kind == "rel" and any(r.role in ("base", "base_margin") for r in readings))
+                            and not (token.mark.kind == "rel" and any(r.role in _BASES for r in readings))
                         ):  # fmt: skip
                             # (", a year earlier." after "from $16.6 billion" dates the base alone)
                             self._period_after(readings, frame)
