@@ -27,7 +27,8 @@ _SPAN_MONTHS = {"three": 3, "3": 3, "six": 6, "6": 6, "nine": 9, "9": 9, "twelve
                 "季度": 3}  # fmt: skip
 _DATELINE = re.compile(
     r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2}),\s+(?P<y>\d{4})"
-    r"\s*(?:--|—|–|-|/)"
+    r"[ \t]*(?:\([a-z][a-z .&'-]{1,30}\)[ \t]*)?(?:--|—|–|-|/|$)",  # "(Reuters) -", or the date alone on a line
+    re.M,
 )
 _DATELINE_ZH = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 

@@ -84,6 +84,12 @@ _PER_SHARE = ("eps_diluted", "eps_basic")
 _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 _AND_THEN = re.compile(r"[\s,]*(?:and|as well as|plus|和|及|以及)\s*")
 _BASES = frozenset(("base", "base_margin"))
+_COMPANY = "\x00company"  # a referent: the company itself
+_POSSESSIVES = frozenset(base_data()["anaphors"]["possessive"])
+_DEMONSTRATIVES = sorted(
+    (*base_data()["demonstratives"]["en"], *base_data()["demonstratives"]["zh"]), key=len, reverse=True
+)
+_DEMONSTRATIVE = re.compile(r"(?:^|(?<=[\s,，]))(" + "|".join(re.escape(w) for w in _DEMONSTRATIVES) + r")\s*$")
 _CONNECTORS = frozenset(("of", "in", "on", "for", "的"))
 _CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
 
@@ -110,6 +116,7 @@ class Subject:
     veto: tuple[str, dict] | None = None  # another company, a topic no filing covers
 
     company: bool = False  # the company itself is the subject ("and Netflix spent ...")
+    anaphor: str = ""  # a word pointing back at what was named before ("its revenue", "that revenue", "该业务")
 
     @property
     def named(self) -> bool:
@@ -167,6 +174,8 @@ class Resolver:
         self.vocab = vocab
         self.frame_rate = ""
         self.per_share_seen = False
+        self.topic = ""  # another company the text has turned to ("## 2. Netflix: ..."), until it turns back
+        self.referent: str | None = None  # what the last sentence naming one thing named: a member, or _COMPANY
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
         self.section: list[FiscalLabel] | None = None  # a heading's period ("Six Months Ended June 30, 2025")
         self.section_qualifier: tuple[str, str] | None = None  # (metric, heading) a heading qualifies
@@ -203,6 +212,11 @@ class Resolver:
                 subject.metric = "net_income"  # "consolidated net income attributable to Walmart": the shareholders'
             if subject.metric in _REVENUE_WORDS and self._cost_of(head, plain):
                 subject.metric = "cost_of_sales"  # "Cost of automotive sales revenue decreased $3.25 billion"
+            back = next((t for t in plain if "anaphor" in t.attrs and t.end <= head.start), None)
+            if back is not None:
+                subject.anaphor = self.original[back.start : back.end]
+            elif (m := _DEMONSTRATIVE.search(self.folded, max(start, head.start - 8), head.start)) is not None:
+                subject.anaphor = self.original[m.start(1) : m.end(1)]  # "That revenue fell 51%"
             subject.unknown = (
                 self._unknown_before(head, tokens, en, start)
                 or self._narrowed(head, tokens)
@@ -461,6 +475,8 @@ class Resolver:
             return []
         if self._title(sentence):
             self._title_member(sentence)
+            self.referent = None  # a heading starts afresh
+            self._turn(sentence)
             if self.section and not self.section_open:
                 # A heading under the period heading ("Consulting" after "Revenue performance in the
                 # first six months of 2025 ... was as follows:"): the period may or may not go on.
@@ -591,9 +607,35 @@ class Resolver:
         spoken = [r.claim.period for r in readings if r.claim.period is not None and r.claim.period_explicit]
         if spoken or frame:
             self.last_period = spoken[-1] if spoken else frame[0] if frame else None
+        self._refer(sentence)
+        self._turn(sentence)
         claims = [r.claim for r in readings]
         claims += self._streaks(sentence, readings, text)
         return claims
+
+    def _turn(self, sentence: Sentence) -> None:
+        """The company the text goes on about: the one a heading or a sentence opens with."""
+        first = next(
+            (t for t in sentence.tokens if t.kind == "term" and ("company" in t.attrs or "other_company" in t.attrs)),
+            None,
+        )
+        if first is None or first.start - sentence.start > 40:
+            return
+        if "company" in first.attrs:
+            self.topic = ""
+        elif not any(t.kind == "term" and ("company" in t.attrs or "member" in t.attrs) for t in sentence.tokens):
+            self.topic = self.original[first.start : first.end]
+
+    def _refer(self, sentence: Sentence) -> None:
+        """What a pronoun in the next sentence may point back at: the one member this sentence
+        names, or the company where it names the company and no member."""
+        members = {t.attrs["member"] for t in sentence.tokens if t.kind == "term" and "member" in t.attrs}
+        if len(members) == 1:
+            self.referent = members.pop()
+        elif members:
+            self.referent = None
+        elif any(t.kind == "term" and "company" in t.attrs for t in sentence.tokens):
+            self.referent = _COMPANY
 
     @staticmethod
     def _period_after(readings: list[Reading], frame: list[FiscalLabel]) -> None:
@@ -811,7 +853,22 @@ class Resolver:
             earlier = None  # the change frame names its own subject, or none
         subject, inherited = _merge(own, earlier, en)
         inherited = inherited and pending is None
+        if (
+            own.anaphor and earlier is None and not (subject.member or subject.part or subject.unknown)
+            and not any(t.kind == "term" and "company" in t.attrs for t in lead)  # "Meta said its revenue"
+        ):  # fmt: skip
+            # "Its revenue declined 7%" after "the energy generation and storage business held up":
+            # what the sentence before named, if it named one thing; else the text does not say
+            if self.referent not in (None, _COMPANY):
+                subject.member, subject.members = self.referent, [self.referent]
+            elif not (self.referent == _COMPANY and own.anaphor.lower() in _POSSESSIVES):
+                subject.unknown = own.anaphor
         subject.veto = subject.veto or right_veto
+        if self.topic and not (subject.veto or subject.member or subject.company or subject.whole or own.named and any(
+            t.kind == "term" and "company" in t.attrs for t in lead
+        )):  # fmt: skip
+            # "## 2. Netflix: ..." then "Operating income rose 50%": that company's, not the filer's
+            subject.veto = "other_company", {"name": self.topic}
         if not subject.loss:
             subject.loss = next((t.attrs.get("loss") or "any" for t in _terms(right[:4]) if "loss" in t.attrs), "")
         if any(t.attrs.get("measure") == "ex_fx" for t in _terms(right[:3])):
@@ -827,6 +884,9 @@ class Resolver:
         if since is not None and role in ("growth", "change") and not claim.reason:
             # "has doubled since 2021": a change over several periods, not a filed growth rate
             claim.reason, claim.reason_args = "since", {"when": self.original[since.start : since.end]}
+        elif since is not None and any("cumulative" in t.attrs for t in (*lead, *right)):
+            # "cumulative losses since 2020 now exceed $60 billion": a total over several years
+            claim.reason, claim.reason_args = "cumulative", {"when": self.original[since.start : since.end]}
         main = None
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
             main = current.main if current is not None and current.main is not None else subject
@@ -1297,6 +1357,14 @@ class Resolver:
             found, source = list(self.section), "frame"
         elif self.context.document:
             found = list(self.context.document)
+        if (
+            role in ("guidance", "guide_high", "guide_low", "implied") and not explicit and found
+            and source in ("document", "frame")
+            and found[0].is_quarter and not found[0].ytd
+        ):  # fmt: skip
+            # "It forecast net sales of between $173.5 billion and $178.5 billion" in a report on a
+            # quarter: guidance given with the quarter's results is for the next one, or else for it
+            found = [found[0].next(), *found]
         if found:
             claim.period, claim.readings = found[0], found[1:]
         claim.period_explicit = explicit

@@ -69,7 +69,7 @@ def base_terms() -> dict[str, dict[str, str]]:
     for direction, spec in raw["direction"].items():
         add(_both(spec), "dir", direction)
     frames = raw["frames"]
-    for cls in ("to", "base", "per_share", "respectively", "and", "cause", "since", "adjusting"):
+    for cls in ("to", "base", "per_share", "respectively", "and", "cause", "since", "adjusting", "cumulative"):
         add(_both(frames[cls]), cls)
     add(_both(frames["since_after"]), "since_after")
     for direction, words in frames["change_of"].items():
