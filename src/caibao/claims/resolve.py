@@ -864,9 +864,9 @@ class Resolver:
             elif not (self.referent == _COMPANY and own.anaphor.lower() in _POSSESSIVES):
                 subject.unknown = own.anaphor
         subject.veto = subject.veto or right_veto
-        if self.topic and not (subject.veto or subject.member or subject.company or subject.whole or own.named and any(
+        if self.topic and not (subject.veto or subject.member or subject.company or subject.whole or (own.named and any(
             t.kind == "term" and "company" in t.attrs for t in lead
-        )):  # fmt: skip
+        ))):  # fmt: skip
             # "## 2. Netflix: ..." then "Operating income rose 50%": that company's, not the filer's
             subject.veto = "other_company", {"name": self.topic}
         if not subject.loss:
