@@ -82,7 +82,8 @@ _PER_SHARE = ("eps_diluted", "eps_basic")
 # "$10.43 billion of net proceeds": what follows "of" names the figure, unless it opens with a
 # function word ("$3 billion of which", "of the total")
 _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
-_AND_THEN = re.compile(r"[\s,]*(?:and|as well as|plus|和|及|以及)\s*")
+# "... and $Y", "... and spent $Y", "...以及约$Y": a new figure after the one before and its noun
+_AND_THEN = re.compile(r"[\s,]*(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
 _COMPANY = "\x00company"  # a referent: the company itself
 _POSSESSIVES = frozenset(base_data()["anaphors"]["possessive"])
@@ -174,6 +175,7 @@ class Resolver:
         self.vocab = vocab
         self.frame_rate = ""
         self.per_share_seen = False
+        self.topic_heading = False  # the topic came from a heading: it holds for its whole section
         self.topic = ""  # another company the text has turned to ("## 2. Netflix: ..."), until it turns back
         self.referent: str | None = None  # what the last sentence naming one thing named: a member, or _COMPANY
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
@@ -476,7 +478,7 @@ class Resolver:
         if self._title(sentence):
             self._title_member(sentence)
             self.referent = None  # a heading starts afresh
-            self._turn(sentence)
+            self._turn(sentence, heading=True)
             if self.section and not self.section_open:
                 # A heading under the period heading ("Consulting" after "Revenue performance in the
                 # first six months of 2025 ... was as follows:"): the period may or may not go on.
@@ -613,7 +615,7 @@ class Resolver:
         claims += self._streaks(sentence, readings, text)
         return claims
 
-    def _turn(self, sentence: Sentence) -> None:
+    def _turn(self, sentence: Sentence, heading: bool = False) -> None:
         """The company the text goes on about: the one a heading or a sentence opens with."""
         first = next(
             (t for t in sentence.tokens if t.kind == "term" and ("company" in t.attrs or "other_company" in t.attrs)),
@@ -622,9 +624,9 @@ class Resolver:
         if first is None or first.start - sentence.start > 40:
             return
         if "company" in first.attrs:
-            self.topic = ""
+            self.topic, self.topic_heading = "", False
         elif not any(t.kind == "term" and ("company" in t.attrs or "member" in t.attrs) for t in sentence.tokens):
-            self.topic = self.original[first.start : first.end]
+            self.topic, self.topic_heading = self.original[first.start : first.end], heading
 
     def _refer(self, sentence: Sentence) -> None:
         """What a pronoun in the next sentence may point back at: the one member this sentence
@@ -785,7 +787,7 @@ class Resolver:
             first = next((t for t in lead if self.folded[t.start : t.end] not in _CONNECTORS), None)
         if (
             first is not None and first.kind == "term" and "metric" in first.attrs
-            and self.folded[lead_start : first.start].strip() in _CONNECTORS
+            and self.folded[lead_start : first.start].strip() in _CONNECTORS | {""}
             and _AND_THEN.fullmatch(self.folded, first.end, token.start)
         ):  # fmt: skip
             # "$6.1 billion in cash from operations and $4.8 billion in free cash flow": the metric
@@ -851,8 +853,17 @@ class Resolver:
             earlier = _merge(pending, earlier, en)[0] if earlier else pending
         if change_of is not None and not (before is not None and inherit):
             earlier = None  # the change frame names its own subject, or none
+        if (
+            pending is not None and pending.member and not (own.member or own.part)
+            and any(t.kind == "term" and "company" in t.attrs for t in lead)
+            and not any(t.kind == "term" and "whole" in t.attrs for t in lead)
+        ):  # fmt: skip
+            # "In the United States and Canada, Netflix had 89.63 million paid members": there
+            own.member, own.members, own.whole, own.company = pending.member, list(pending.members), False, False
         subject, inherited = _merge(own, earlier, en)
         inherited = inherited and pending is None
+        if mention.kind == "money" and subject.metric in _COUNT_METRICS and not own.metric:
+            subject.metric = None  # "89.63 million paid members and $17.36 billion": no amount of members
         if (
             own.anaphor and earlier is None and not (subject.member or subject.part or subject.unknown)
             and not any(t.kind == "term" and "company" in t.attrs for t in lead)  # "Meta said its revenue"
@@ -864,10 +875,11 @@ class Resolver:
             elif not (self.referent == _COMPANY and own.anaphor.lower() in _POSSESSIVES):
                 subject.unknown = own.anaphor
         subject.veto = subject.veto or right_veto
-        if self.topic and not (subject.veto or subject.member or subject.company or subject.whole or (own.named and any(
-            t.kind == "term" and "company" in t.attrs for t in lead
-        ))):  # fmt: skip
-            # "## 2. Netflix: ..." then "Operating income rose 50%": that company's, not the filer's
+        ours = subject.company or any(t.kind == "term" and "company" in t.attrs for t in lead)
+        if self.topic and not (subject.veto or ours or (subject.member and not self.topic_heading)):
+            # "## 2. Netflix: ..." then "Operating income rose 50%", "The company generated $7.36
+            # billion": that company's, not the filer's (after a sentence on it, a member of the
+            # filer's named is still the filer's)
             subject.veto = "other_company", {"name": self.topic}
         if not subject.loss:
             subject.loss = next((t.attrs.get("loss") or "any" for t in _terms(right[:4]) if "loss" in t.attrs), "")
@@ -994,6 +1006,14 @@ class Resolver:
 
     def _metric_after(self, token: Token, right: list[Token]) -> Token | None:
         first = next((t for t in right if t.kind == "term" and self.folded[t.start : t.end] not in _CONNECTORS), None)
+        if (
+            first is not None
+            and first.attrs.get("measure") == "share"
+            and token.mention
+            and token.mention.kind == "money"
+        ):
+            metric = _metric_in(self.folded[first.start : first.end])  # "$17.36 billion of revenue": no share
+            first = Token(first.start, first.end, "term", {"metric": metric}) if metric else None
         if first is None or not ("metric" in first.attrs or "margin" in first.attrs):
             return None
         return first if _CONNECTOR.match(self.folded[token.end : first.start]) else None
