@@ -1,6 +1,7 @@
 """Articles nobody building caibao had read, with planted errors (tests/articles/articles.toml):
 check calls exactly the planted errors contradicted, confirms at least the recorded number of
-figures, and calls no correct figure wrong."""
+figures, and calls no correct figure wrong; the planted errors it does not catch yet are listed as
+`missed` and must stay unverifiable."""
 
 from __future__ import annotations
 
@@ -30,5 +31,7 @@ def test_article(name, read_store, filings_store):
     report = check_text(store, text, spec["ticker"], lang="en", period=period)
     wrong = {c.quote: c.explanation for c in report.claims if c.verdict == "contradicted"}
     assert set(wrong) == set(spec["errors"]), wrong
+    for quote in spec.get("missed", {}):  # the backlog: not caught yet, and never called right
+        assert {c.verdict for c in report.claims if c.quote == quote} == {"unverifiable"}, quote
     verdicts = Counter(c.verdict for c in report.claims)
     assert verdicts["supported"] >= spec["supported"], verdicts

@@ -185,6 +185,49 @@ READINGS = [
     # "second-quarter fiscal 2026", and a rate word after its direction ("6% higher sequentially")
     ("NVDA", "Nvidia reported second-quarter fiscal 2026 revenue of $46.7 billion, up 56% from a year earlier and "
              "6% higher sequentially.", "6%", "supported", "revenue", "", "2026Q2", "qoq"),
+    # the level after a comparison named by a period is that period's; the rate after it the figure's
+    ("GOOGL", "Alphabet 2024年營業利益1,123.90億美元，較前一年的842.93億美元成長33%。", "842.93億美元",
+     "supported", "operating_income", "", "FY2023", "level"),
+    ("GOOGL", "Alphabet 2024年營業利益1,123.90億美元，較前一年的842.93億美元成長33%。", "33%",
+     "supported", "operating_income", "", "FY2024", "yoy"),
+    ("META", "Meta 2024年营业利润率达42.2%，较上年的34.7%提升7.5个百分点。", "7.5个百分点",
+     "supported", "operating_income", "", "FY2024", "pp"),
+    ("NVDA", "輝達2025財年毛利率 75.0%，較上一財年的 72.7% 提升 2.3 個百分點。", "72.7%",
+     "supported", "gross_profit", "", "FY2024", "margin"),
+    ("GOOGL", "Alphabet 2024年每股純益（EPS）8.04美元，優於前一年的5.80美元。", "5.80美元",
+     "supported", "eps_diluted", "", "FY2023", "level"),
+    # a share of total revenue is of revenue, whatever the figure before measured
+    ("WMT", "沃爾瑪美國2025財年營業利益238.82億美元，年增7.8%，佔總營收比重約68%。", "68%",
+     "supported", "revenue", "Walmart U.S.", "FY2025", "share"),
+    ("GOOGL", "Google Cloud 2024年營收432.29億美元，年增30.6%，佔總營收比重12.4%。", "12.4%",
+     "supported", "revenue", "Google Cloud", "FY2024", "share"),
+    # a margin "from" another is the year before's
+    ("AMZN", "In the fourth quarter of 2025, AWS operating margin narrowed to 35.0% from 36.9%.", "36.9%",
+     "supported", "operating_income", "AWS", "2024Q4", "margin"),
+    ("NVDA", "Gross margin for fiscal 2025 was 75.0%, up 2.3 percentage points from 72.7%, or about 230 basis "
+             "points.", "230 basis points", "supported", "gross_profit", "", "FY2025", "pp"),
+    # a trailing period after a base dates the base, not the figures before it
+    ("AAPL", "Net income for fiscal 2024 was $93.74 billion, or $6.08 per diluted share, compared with $97.00 "
+             "billion, or $6.13 per diluted share, in fiscal 2023.", "$6.08",
+     "supported", "eps_diluted", "", "FY2024", "level"),
+    ("TSLA", "In the second quarter of 2025, net income fell 16% to $1.17 billion, or 33 cents a share, from $1.40 "
+             "billion, or 40 cents, a year earlier.", "40 cents", "supported", "eps_diluted", "", "2024Q2", "level"),
+    ("AAPL", "In the fourth quarter of fiscal 2024, total net sales were $94.93 billion, compared with $89.50 billion "
+             "in the year-ago quarter.", "$89.50 billion", "supported", "revenue", "", "2023Q4", "level"),
+    # what a pronoun points back at: the one member the sentence before named
+    ("TSLA", "In the second quarter of 2025, the energy generation and storage business held up. Its revenue "
+             "declined 7% to $2.79 billion.", "$2.79 billion",
+     "supported", "revenue", "Energy Generation and Storage", "2025Q2", "level"),
+    # "$X of revenue" is revenue; "spent $Y on property and equipment" is capex
+    ("NFLX", "In 2024, in the United States and Canada, Netflix had 89.63 million paid members and $17.36 billion "
+             "of revenue.", "$17.36 billion", "supported", "revenue", "United States and Canada", "FY2024", "level"),
+    ("NFLX", "In 2024, the company generated $7.36 billion of cash from operations and spent $440 million on "
+             "property and equipment.", "$440 million", "supported", "capex", "", "FY2024", "level"),
+    # trailing twelve months opening a sentence hold for all of it
+    ("AMZN", "亚马逊2025年第四季度，过去十二个月经营现金流1,395.14亿美元，同比增长20%；自由现金流112亿美元，"
+             "较去年同期的382亿美元大幅下降。", "382亿美元", "supported", "free_cash_flow", "", "2024Q4", "level"),
+    # a space after a figure ends a clause in a Chinese headline
+    ("META", "Meta 2024年营收1645亿美元同比增22% 净利润大增近六成", "22%", "supported", "revenue", "", "FY2024", "yoy"),
     # a cause opened by 主要由于 is no figure of its own
     ("AMZN", "亚马逊2025年第四季度营业利润为250亿美元,主要由于AWS利润增长。", "250亿美元",
      "supported", "operating_income", "", "2025Q4", "level"),
@@ -253,6 +296,13 @@ UNVERIFIABLE = [
     ("IBM", "In the second quarter of 2025, on an adjusted basis, the company earned $2.80 per share, ahead of "
             "expectations of $2.64.", "$2.80", "non-GAAP"),
     ("AMZN", "亚马逊2025年第四季度营收约合人民币15,000亿元。", "人民币15,000亿元", "another currency"),
+    ("GOOGL", "Alphabet 2024年全年營收3,500.18億美元，換算新台幣約11.5兆元（以1美元兌32.8元新台幣計）。", "1美元",
+     "exchange rate"),
+    ("META", "Meta 2024年现实实验室营业亏损177.29亿美元，自2020年以来累计亏损已超过600亿美元。", "600亿美元", "spans"),
+    ("NFLX", "In the second quarter of 2025: - Earnings per share: $7.19 vs. $7.08 expected", "$7.08", "estimate"),
+    ("AMZN", "In the third quarter of 2024, at $186 per share, AMZN trades at about 36x.", "$186", "share price"),
+    ("TSLA", "In the second quarter of 2025, the weakest line was regulatory credits. Tesla said the outlook is "
+             "worse. That revenue fell 51% to $595 million.", "51%", "'That'"),
     ("AMZN", "亞馬遜2025年第四季營收約新台币5.6兆元。", "新台币5.6兆元", "another currency"),
     ("AMZN", "亚马逊2025年第四季度若剔除一次性费用,营业利润将达到270亿美元。", "270亿美元", "would have happened"),
     ("AMZN", "Amazon took a $2.5 billion charge in the fourth quarter of 2025.", "$2.5 billion", "'charge'"),

@@ -229,7 +229,14 @@ class Context:
             return [base] if base else []
         if kind == "full_year":
             return [FiscalLabel(base.year)] if base else []
-        if kind in ("last_year", "prior_year", "this_year"):
+        if kind == "prior_year":
+            # "前一年", "the prior year" with no figure before it: the year before the one reported,
+            # or (as "last year" from the day it is written) that one
+            if base is None:
+                return []
+            year = FiscalLabel(base.year)
+            return [year.year_ago(), year] if base.is_year else [year.year_ago()]
+        if kind in ("last_year", "this_year"):
             shift = 0 if kind == "this_year" else -1
             published = self.publication_year()
             if published is not None:

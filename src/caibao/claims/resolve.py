@@ -85,6 +85,7 @@ _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 # "... and $Y", "... and spent $Y", "...以及约$Y": a new figure after the one before and its noun
 _AND_THEN = re.compile(r"[\s,]*(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
+_RATE = re.compile(r"\s*(?:" + "|".join(map(re.escape, base_data()["numbers"]["currency"]["rate"])) + r")\s*[\d.]")
 _COMPANY = "\x00company"  # a referent: the company itself
 _POSSESSIVES = frozenset(base_data()["anaphors"]["possessive"])
 _DEMONSTRATIVES = sorted(
@@ -501,6 +502,7 @@ class Resolver:
         guidance = False
         condition: Token | None = None  # a clause opening with "if"/"若": the figures after it are hypothetical
         basis: Token | None = None  # a clause opening with "on an adjusted basis": the figures after it are non-GAAP
+        ttm_frame = False  # the sentence opened on trailing twelve months: its figures are all of them
         self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
         self.per_share_seen = False  # a per-share figure was read in this sentence
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
@@ -596,6 +598,13 @@ class Resolver:
                     reading.claim.reason, reading.claim.reason_args = "counterfactual", {"word": word}
                 elif basis is not None and not reading.claim.reason:
                     reading.claim.reason, reading.claim.reason_args = "non_gaap", {}
+                if not readings:
+                    ttm_frame = reading.claim.window == "ttm"  # "过去十二个月经营现金流…;自由现金流112亿美元"
+                elif (
+                    ttm_frame and reading.period_from not in ("own", "local", "trailing") and not reading.claim.window
+                    and reading.claim.measure in ("level", "yoy", "change")
+                ):  # fmt: skip
+                    reading.claim.window = "ttm"
                 readings.append(reading)
                 self.per_share_seen = self.per_share_seen or reading.role == "eps"
                 current, pending = reading, None
@@ -626,7 +635,9 @@ class Resolver:
         if "company" in first.attrs:
             self.topic, self.topic_heading = "", False
         elif not any(t.kind == "term" and ("company" in t.attrs or "member" in t.attrs) for t in sentence.tokens):
-            self.topic, self.topic_heading = self.original[first.start : first.end], heading
+            name = self.original[first.start : first.end]
+            same = fold(name) == fold(self.topic)  # a sentence under the heading naming its company again
+            self.topic, self.topic_heading = name, heading or (same and self.topic_heading)
 
     def _refer(self, sentence: Sentence) -> None:
         """What a pronoun in the next sentence may point back at: the one member this sentence
@@ -888,6 +899,8 @@ class Resolver:
         role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
         self._qualifier(claim, token, lead, right)
         self._fill(claim, subject, role, lead, right, change_of, current if inherited else None)
+        if mention.kind == "money" and _RATE.match(self.folded, token.end):
+            claim.reason, claim.reason_args = "fx_rate", {}  # "以1美元兑32.8元新台币计": a rate
         noun = next((t for t in right[:1] if "figure_noun" in t.attrs and t.start - token.end <= 1), None)
         if noun is not None:
             # "a $4.5 billion charge", "a $60 billion buyback": the figure is that, no metric's
@@ -1040,7 +1053,12 @@ class Resolver:
             t for t in terms_right if t.start - token.end <= 3 or t is (terms_right[0] if terms_right else None)
         ]
         measures = {t.attrs.get("measure") for t in (*terms_lead, *terms_right[:3]) if "measure" in t.attrs}
+        lead_measures = {t.attrs.get("measure") for t in terms_lead if "measure" in t.attrs}
         if claim.kind == "money" and any("per_share" in t.attrs for t in terms_right[:2]):
+            if _PRICE_BEFORE.search(self.folded, max(0, token.start - 16), token.start):
+                return "price"  # "At $186 per share, AMZN trades at 36x": the share's price
+            if "non_gaap" in lead_measures or subject.non_gaap:
+                return "non_gaap"  # "on an adjusted basis Tesla earned 40 cents a share"
             return "eps"
         if claim.kind == "money" and previous is not None and self.per_share_seen and claim.power <= 0 and not near:
             return "eps"  # "$1.17 billion, or 33 cents a share, from $1.40 billion, or 40 cents": per share too
@@ -1048,7 +1066,6 @@ class Resolver:
             return "first_above"
         if "guide_high" in measures or "guide_low" in measures:
             return "guide_high" if "guide_high" in measures else "guide_low"
-        lead_measures = {t.attrs.get("measure") for t in terms_lead if "measure" in t.attrs}
         if "implied" in lead_measures or ("implied" in measures and claim.kind == "percent"):
             return "implied"  # "營收 1,735–1,785 億美元(隱含年增 11%–15%)": the growth is implied, not the range
         if guidance or "guidance" in {t.attrs.get("measure") for t in close_right}:
@@ -1302,7 +1319,7 @@ class Resolver:
         """Set the claim's period (and other readings, and a named base); (whether the text names it,
         where it came from)."""
         now = self._now(frame)
-        after_figure = current is not None and current.claim.period is not None and current.claim.period_explicit
+        after_figure = current is not None and current.claim.period is not None
         if after_figure:
             assert current is not None
             now = current.claim.period  # "上季为X" after a figure: counted from that figure's period
@@ -1581,7 +1598,13 @@ _UNKNOWN_ROLE = {
     "multiple": ("count", {}),
     "foreign": ("currency", {}),
     "number": ("unclear", {}),
+    "price": ("price", {}),
 }
+# Words before "$X per share" that make it the share's price: "At $186 per share, ...", "shares closed at".
+_PRICE_BEFORE = re.compile(
+    r"(?:(?:^|(?<=[,;.\n]))\s*at|\b(?:trading|trades|traded|closed|priced|shares|stock)\s+at"
+    r"|price of|股价为?|股价报)\s*$"
+)
 
 
 def _rate(lead: list[Token], right: list[Token], figure_end: int = -1, frame: str = "") -> str:
