@@ -1264,16 +1264,11 @@ class Resolver:
             claim.measure = "share"
             share = next((t for t in (*_terms(lead), *_terms(right[:2])) if t.attrs.get("measure") == "share"), None)
             whole = _metric_in(self.folded[share.start : share.end]) if share else None
-            after = self._metric_after_share(share, right) if share else None
-            if after == "profit":
-                after = "operating_income" if subject.member else None
-            claim.share_of = whole or after or (subject.metric if subject.member else None) or "revenue"
-            if (not named_metric and (whole or after)) or (whole and previous is not None):
-                # "AWS贡献了公司超过60%的营业利润": AWS's operating income; "营业利益…年增7.8%,佔總營收比重
-                # 約68%": a share of total revenue is of revenue, whatever the figure before was
-                claim.metric = claim.share_of
-            if not subject.member and claim.share_of == (claim.metric or "revenue") and not subject.part:
-                claim.reason, claim.reason_args = "share_of_what", {}
+            if previous is not None and whole in _REVENUE_WORDS and not subject.member and metric in _PROFITS:
+                # "operating income of $69.38 billion, or 42.2% of revenue": that income's margin
+                claim.measure, claim.metric = "margin", metric
+            else:
+                self._share(claim, subject, share, whole, right, named_metric, previous)
         elif role in ("guidance", "guide_high", "guide_low", "implied"):
             claim.measure = "guidance"
             claim.bound = {"guide_high": "high", "guide_low": "low", "implied": "implied"}.get(role, "")
@@ -1296,6 +1291,22 @@ class Resolver:
             claim.reason, claim.reason_args = "part", {"word": subject.part}
         elif claim.metric is None and claim.kind in ("money", "percent", "points"):
             claim.reason, claim.reason_args = "unclear", {}
+
+    def _share(
+        self, claim: Claim, subject: Subject, share: Token | None, whole: str | None, right: list[Token],
+        named_metric: str | None, previous: Reading | None,
+    ) -> None:  # fmt: skip
+        """A share's part and whole."""
+        after = self._metric_after_share(share, right) if share else None
+        if after == "profit":
+            after = "operating_income" if subject.member else None
+        claim.share_of = whole or after or (subject.metric if subject.member else None) or "revenue"
+        if (not named_metric and (whole or after)) or (whole and previous is not None):
+            # "AWS贡献了公司超过60%的营业利润": AWS's operating income; "营业利益…年增7.8%,佔總營收比重
+            # 約68%": a share of total revenue is of revenue, whatever the figure before was
+            claim.metric = claim.share_of
+        if not subject.member and claim.share_of == (claim.metric or "revenue") and not subject.part:
+            claim.reason, claim.reason_args = "share_of_what", {}
 
     def _metric_after_share(self, share: Token, right: list[Token]) -> str | None:
         """ "AWS贡献了公司超过60%的营业利润": the whole is named after the figure."""

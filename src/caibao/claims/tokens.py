@@ -111,7 +111,15 @@ def tokenize(
     numbers = [Token(m.start, m.end, "num", mention=m) for m in find_mentions(folded, start, end, table=table)]
     marks = [Token(p.start, p.end, "period", mark=p) for p in period_marks(folded, vocab, start, end)]
     terms = []
+    ends = [t.end for t in numbers]  # in order: a term opening inside a number is read from its end
     for first, last in vocab.scan(folded, start, end):
+        k = bisect_right(ends, first)
+        if k < len(numbers) and numbers[k].start <= first < numbers[k].end < last:
+            # "42.2% of revenue": "% of revenue" is a term, but "%" is the number's; "of revenue" is
+            cut = numbers[k].end + len(folded[numbers[k].end : last]) - len(folded[numbers[k].end : last].lstrip())
+            if not vocab.attrs(folded[cut:last]):
+                continue
+            first = cut
         attrs = vocab.attrs(folded[first:last])
         if "rel" in attrs:
             mark = PeriodMark(first, last, "rel", rel=attrs["rel"])
