@@ -82,9 +82,20 @@ _PER_SHARE = ("eps_diluted", "eps_basic")
 # "$10.43 billion of net proceeds": what follows "of" names the figure, unless it opens with a
 # function word ("$3 billion of which", "of the total")
 _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
-# "... and $Y", "... and spent $Y", "...以及约$Y": a new figure after the one before and its noun
-_AND_THEN = re.compile(r"[\s,]*(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?(?:约|近|逾)?\s*")
+# "... and $Y", "... and spent $Y", "... on $Y", "...以及约$Y": a new figure after the one before and its noun
+_AND_THEN = re.compile(r"[\s,]*(?:(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?|on\s+)(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
+_AGAINST = re.compile(
+    "(?:"
+    + "|".join(
+        re.escape(w)
+        for w in sorted(
+            (*base_data()["against_guidance"]["en"], *base_data()["against_guidance"]["zh"]), key=len, reverse=True
+        )
+    )
+    + r")\s*(?:the\s+|its\s+|our\s+|公司|原|the\s+company's\s+)*\s*$"
+)
+_FRAME_OPENER = re.compile(r"[\s,，;；(（]*(?:(?:but|and|while|in|for|during|over|the|但|而|在|于|截至|至于|其中)\s*)*")
 _RATE = re.compile(r"\s*(?:" + "|".join(map(re.escape, base_data()["numbers"]["currency"]["rate"])) + r")\s*[\d.]")
 _COMPANY = "\x00company"  # a referent: the company itself
 _POSSESSIVES = frozenset(base_data()["anaphors"]["possessive"])
@@ -176,6 +187,7 @@ class Resolver:
         self.vocab = vocab
         self.frame_rate = ""
         self.per_share_seen = False
+        self.figure_aside = False  # the figure being read is inside brackets
         self.topic_heading = False  # the topic came from a heading: it holds for its whole section
         self.topic = ""  # another company the text has turned to ("## 2. Netflix: ..."), until it turns back
         self.referent: str | None = None  # what the last sentence naming one thing named: a member, or _COMPANY
@@ -503,6 +515,7 @@ class Resolver:
         condition: Token | None = None  # a clause opening with "if"/"若": the figures after it are hypothetical
         basis: Token | None = None  # a clause opening with "on an adjusted basis": the figures after it are non-GAAP
         ttm_frame = False  # the sentence opened on trailing twelve months: its figures are all of them
+        label = None  # a period ending the clause before a colon ("FY2023:"), the next figure's
         self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
         self.per_share_seen = False  # a per-share figure was read in this sentence
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
@@ -564,6 +577,10 @@ class Resolver:
                     continue
                 for i, token in enumerate(tokens):
                     if token.mark is not None and not self._after_base(tokens, i):
+                        if readings and not _FRAME_OPENER.fullmatch(self.folded, start, token.start):
+                            # "…年增11.0%,成長率和2023年相差不大;但營業利益達685.9億美元": a year
+                            # compared with, inside a remark, is no frame for the figures after it
+                            continue
                         frame = self._readings(token.mark, self._now(frame)) or frame
                         if (
                             i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start)
@@ -571,7 +588,7 @@ class Resolver:
                         ):  # fmt: skip
                             # (", a year earlier." after "from $16.6 billion" dates the base alone)
                             self._period_after(readings, frame)
-                guidance = guidance or any(t.attrs.get("measure") == "guidance" for t in _terms(tokens))
+                guidance = guidance or self._guides(tokens)
                 rates = [t.attrs.get("measure") for t in _terms(tokens) if t.attrs.get("measure") in ("yoy", "qoq")]
                 if rates:
                     self.frame_rate = rates[-1] or ""
@@ -583,6 +600,9 @@ class Resolver:
                 continue
             aside = False
             previous_end = start
+            labelled = label if self.folded[max(0, start - 1) : start] == ":" else None
+            last = tokens[-1]
+            label = last.mark if last.mark is not None and self.folded[last.end : last.end + 1] == ":" else None
             for k, i in enumerate(numbers):
                 # the tokens since the figure before, up to the next, and the next one's stretch: the
                 # work per figure is bounded by its neighbours, whatever the clause's length
@@ -590,9 +610,13 @@ class Resolver:
                 nxt = numbers[k + 1] if k + 1 < len(numbers) else len(tokens)
                 beyond = numbers[k + 2] if k + 2 < len(numbers) else len(tokens)
                 right = tokens[i + 1 : nxt]
-                guidance = guidance or any(t.attrs.get("measure") == "guidance" for t in _terms(lead))
-                reading = self.figure(tokens[i], lead, right, en, previous_end, pending, current, frame, guidance,
-                                      text, tokens[nxt:beyond])  # fmt: skip
+                guidance = guidance or self._guides(lead)
+                own_frame = frame
+                if k == 0 and not lead and labelled is not None:
+                    # "(FY2023: US$5.80)": the period labelling the figure, before the colon
+                    own_frame = self._readings(labelled, self._now(frame)) or frame
+                reading = self.figure(tokens[i], lead, right, en, previous_end, pending, current, own_frame,
+                                      guidance, text, tokens[nxt:beyond])  # fmt: skip
                 if condition is not None and not reading.claim.reason:
                     word = self.original[condition.start : condition.end]
                     reading.claim.reason, reading.claim.reason_args = "counterfactual", {"word": word}
@@ -740,6 +764,15 @@ class Resolver:
         if cut and self._uncovered(sentence.tokens, cut.end(), sentence.end):
             self.section_qualifier = (metrics[0].attrs.get("metric") or "", text)
 
+    def _guides(self, tokens: list[Token]) -> bool:
+        """Does a guidance word make what follows guidance ("expects revenue of"), not results
+        measured against guidance ("營收優於財測上緣", "beat its outlook")?"""
+        return any(
+            t.kind == "term" and t.attrs.get("measure") == "guidance"
+            and not _AGAINST.search(self.folded, max(0, t.start - 24), t.start)
+            for t in tokens
+        )  # fmt: skip
+
     def _cause(self, tokens: list[Token], start: int) -> bool:
         first = next((t for t in tokens if t.kind == "term"), None)
         # "due to ...", ", primarily driven by ...", "主要由于 ...": a clause that gives a cause
@@ -795,10 +828,13 @@ class Resolver:
             period_from = None
         first = None
         if current is not None:
-            first = next((t for t in lead if self.folded[t.start : t.end] not in _CONNECTORS), None)
+            first = next(
+                (t for t in lead if self.folded[t.start : t.end] not in _CONNECTORS and not t.has("whole")), None
+            )  # "60% of consolidated operating income on 17% of revenue": past "consolidated"
         if (
             first is not None and first.kind == "term" and "metric" in first.attrs
-            and self.folded[lead_start : first.start].strip() in _CONNECTORS | {""}
+            and self._blanked([t for t in lead if t.has("whole")], lead_start, first.start, "").strip()
+            in _CONNECTORS | {""}
             and _AND_THEN.fullmatch(self.folded, first.end, token.start)
         ):  # fmt: skip
             # "$6.1 billion in cash from operations and $4.8 billion in free cash flow": the metric
@@ -896,6 +932,11 @@ class Resolver:
             subject.loss = next((t.attrs.get("loss") or "any" for t in _terms(right[:4]) if "loss" in t.attrs), "")
         if any(t.attrs.get("measure") == "ex_fx" for t in _terms(right[:3])):
             subject.ex_fx = True
+        if any(t.attrs.get("measure") == "ttm" for t in _terms(right[:3])):
+            # "increased 16% to $130.7 billion for the trailing twelve months": both figures
+            subject.ttm = True
+            if inherited and current is not None and not current.claim.window:
+                current.claim.window = "ttm"
         role = self._role(claim, token, lead, right, subject, current if inherited else None, guidance, change_of)
         self._qualifier(claim, token, lead, right)
         self._fill(claim, subject, role, lead, right, change_of, current if inherited else None)
@@ -916,6 +957,7 @@ class Resolver:
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
             main = current.main if current is not None and current.main is not None else subject
             subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
+        self.figure_aside = token.aside
         if period_from is not None:  # a cause keeps the period of the figure it explains
             own_period, source = self._period(claim, lead, right, True, period_from, frame, role)
         else:
@@ -929,7 +971,7 @@ class Resolver:
             # or the company's; the text does not say
             claim.segment, claim.alt_segments = self.section_member, [""]
         reading = Reading(claim, subject, role, inherited, own_period, source, main=main)
-        if (role in ("base", "base_margin") or compared) and current is not None:
+        if (role in _BASES or compared) and current is not None and source != "spoken":
             reading.compared = current  # the figure this one is the base of: a change after both is the later's
         if (
             source == "trailing" and inherited and current is not None and current.period_from in ("frame", "document")
@@ -1068,7 +1110,15 @@ class Resolver:
             return "guide_high" if "guide_high" in measures else "guide_low"
         if "implied" in lead_measures or ("implied" in measures and claim.kind == "percent"):
             return "implied"  # "營收 1,735–1,785 億美元(隱含年增 11%–15%)": the growth is implied, not the range
-        if guidance or "guidance" in {t.attrs.get("measure") for t in close_right}:
+        named = prev is not None and prev.attrs.get("measure") == "guidance"  # "落在財測 210–260 億美元"
+        if named or "guidance" in {t.attrs.get("measure") for t in close_right}:
+            return "guidance"
+        compared_at = next(
+            (t.end for t in terms_lead if t.has("base") or t.attrs.get("qual") in ("at_least", "at_most")), None
+        )
+        if guidance and not (compared_at is not None and any(t.mark is not None and t.start >= compared_at
+                                                                  for t in lead)):  # fmt: skip
+            # (not "財測是140億至180億美元,低於去年第四季的212.0億美元": a result the guidance is compared with)
             return "guidance"
         if "ex_fx" in measures or subject.ex_fx:
             return "ex_fx"
@@ -1330,6 +1380,7 @@ class Resolver:
         """Set the claim's period (and other readings, and a named base); (whether the text names it,
         where it came from)."""
         now = self._now(frame)
+        token_aside = self.figure_aside
         after_figure = current is not None and current.claim.period is not None
         if after_figure:
             assert current is not None
@@ -1346,6 +1397,7 @@ class Resolver:
             while (
                 taken < len(lead)
                 and (lead[taken].mark is not None)
+                and not (lead[taken].aside and self.figure_aside)  # "(FY2023: US$5.80)": the bracket's own
                 and _ATTACHED.fullmatch(
                     self.folded, lead[taken - 1].end if taken else current.claim.end, lead[taken].start
                 )
@@ -1353,7 +1405,11 @@ class Resolver:
                 taken += 1
         own = [i for i, t in enumerate(lead) if i >= taken and t.mark is not None and not self._after_base(lead, i)]
         bases = [t for i, t in enumerate(lead) if t.mark is not None and self._after_base(lead, i)]
-        trailing = [i for i, t in enumerate(right) if t.mark is not None and not self._after_base(right, i)]
+        # a period in brackets after the figure is the bracket's own ("2.04美元(2023年为4.30美元)")
+        trailing = [
+            i for i, t in enumerate(right)
+            if t.mark is not None and not self._after_base(right, i) and (token_aside or not t.aside)
+        ]  # fmt: skip
         bases += [t for i, t in enumerate(right) if t.mark is not None and self._after_base(right, i)]
         found: list[FiscalLabel] = []
         explicit, source = False, "document"
@@ -1384,21 +1440,37 @@ class Resolver:
             if current.compared is not None and current.compared.claim.period is not None:
                 found.append(current.compared.claim.period)
             explicit, source = current.own_period, "inherited"
-        elif role in ("base", "base_margin") and current is not None and current.claim.period is not None:
+        elif (
+            role in _BASES
+            and current is not None
+            and current.claim.period is not None
+            and (inherited or self._now(frame) is None or role == "base")
+        ):
             # "compared to $307.2 billion in revenues": the figure compared with, a year before
             found = [p.year_ago() for p in (current.claim.period, *current.claim.readings)]
             source = "inherited"
+        elif role == "base_margin" and self._now(frame) is not None:
+            # "Cloud operating margin 從 5.2% 升至 14.1%": a year before the period spoken of
+            spoken = self._now(frame)
+            assert spoken is not None
+            found, source = [spoken.year_ago()], "spoken"
         elif (
             inherited and current is not None and current.claim.period is not None
             and current.period_from != "local" and not level_after_level
         ):  # fmt: skip
-            if current.compared is not None and claim.measure in ("change", "yoy", "qoq", "pp"):
+            if current.compared is not None and (
+                claim.measure in ("change", "yoy", "qoq", "pp")
+                or (current.role in _BASES and role not in _BASES and claim.measure in ("level", "margin"))
+            ):  # "營業利益率從6.4%拉升至10.8%": the figure after the base is the later one
                 # "$11.34 billion in 2024 compared to $8.90 billion in 2023, representing an increase
                 # of $2.44 billion": the change is of the later figure, not of its base
                 current = current.compared
             assert current.claim.period is not None
             found = [current.claim.period, *current.claim.readings]
             explicit, source = current.own_period, "inherited"
+            if current.period_from == "spoken" and role not in _BASES and self._now(frame) is not None:
+                # "從 5.2% 升至 14.1%" with the base a year before the period spoken of: that period
+                found = [self._now(frame)]  # type: ignore[list-item]
         elif frame:
             found, explicit, source = list(frame), True, "frame"
         elif self.section:

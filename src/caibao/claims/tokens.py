@@ -126,10 +126,11 @@ def tokenize(
             terms.append(Token(first, last, "term", attrs, mark=mark))
         else:
             terms.append(Token(first, last, "term", attrs))
-    # "the first quarter above $200 billion": a record's words, not the period "first quarter"
-    records = [t for t in terms if t.has("first_above")]
-    merged = _without_overlaps(_without_overlaps(numbers, records), marks)
-    merged = _without_overlaps(merged, [t for t in terms if not t.has("first_above")])
+    # Terms that beat the periods inside them: records ("the first quarter above $200 billion") and
+    # windows ("近四季自由现金流": the last four quarters, not the fourth)
+    strong = [t for t in terms if t.has("first_above") or t.get("measure") == "ttm"]
+    merged = _without_overlaps(_without_overlaps(numbers, strong), marks)
+    merged = _without_overlaps(merged, [t for t in terms if not (t.has("first_above") or t.get("measure") == "ttm")])
     return _mark_asides(folded, _since(folded, merged), start, end)
 
 
