@@ -85,6 +85,8 @@ _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 # "... and $Y", "... and spent $Y", "... on $Y", "...以及约$Y": a new figure after the one before and its noun
 _AND_THEN = re.compile(r"[\s,]*(?:(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?|on\s+)(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
+_LABEL_BEFORE = re.compile(r"\s*(?:\d{1,2}\s*/\s*|[-*•#]+\s*)?(?:for\s+)?(?:the\s+)?", re.I)
+_LABEL_AFTER = re.compile(r"[^\w\n:：]{0,6}[:：]")
 _AGAINST = re.compile(
     "(?:"
     + "|".join(
@@ -189,6 +191,10 @@ class Resolver:
         self.per_share_seen = False
         self.figure_aside = False  # the figure being read is inside brackets
         self.topic_heading = False  # the topic came from a heading: it holds for its whole section
+        self.label: list[FiscalLabel] | None = None  # "7/ Full year FY25: ...": the paragraph's period
+        self.last_end = 0  # where the sentence before ended
+        self.label_member = False  # section_member came from a paragraph's label, and ends with it
+        self.label_guidance = False  # the label is of guidance ("Guide for Q1'26:")
         self.topic = ""  # another company the text has turned to ("## 2. Netflix: ..."), until it turns back
         self.referent: str | None = None  # what the last sentence naming one thing named: a member, or _COMPANY
         self.last_period: FiscalLabel | None = None  # the period the previous sentence spoke of ("同期")
@@ -483,6 +489,12 @@ class Resolver:
     # -- a sentence -------------------------------------------------------------------------
 
     def sentence(self, sentence: Sentence) -> list[Claim]:
+        if "\n" in self.original[self.last_end : sentence.start]:
+            self.label, self.label_guidance = None, False  # a label holds for its paragraph
+            if self.label_member:
+                self.section_member, self.label_member = "", False
+        self.last_end = sentence.end
+        self._label(sentence)
         self._heading_subject(sentence)
         if self._heading(sentence):
             if not self.original[sentence.start : sentence.end].strip().endswith(":"):
@@ -511,7 +523,7 @@ class Resolver:
         frame: list[FiscalLabel] | None = None
         pending: Subject | None = None
         current: Reading | None = None
-        guidance = False
+        guidance = self.label_guidance
         condition: Token | None = None  # a clause opening with "if"/"若": the figures after it are hypothetical
         basis: Token | None = None  # a clause opening with "on an adjusted basis": the figures after it are non-GAAP
         ttm_frame = False  # the sentence opened on trailing twelve months: its figures are all of them
@@ -648,6 +660,33 @@ class Resolver:
         claims += self._streaks(sentence, readings, text)
         return claims
 
+    def _label(self, sentence: Sentence) -> None:
+        """A paragraph opening with a period and a colon ("7/ Full year FY25 📅: Rev $716.9B",
+        "Q1 2025:") is of that period, sentence after sentence, until it ends."""
+        first = next(
+            (
+                t for t in sentence.tokens
+                if not (t.has("whole") or t.attrs.get("rel") == "full_year" or t.attrs.get("measure") == "guidance")
+            ),
+            None,
+        )  # fmt: skip
+        if first is None:
+            return
+        skipped = [t for t in sentence.tokens if t.end <= first.start]
+        if not _LABEL_BEFORE.fullmatch(self._blanked(skipped, sentence.start, first.start, "")):
+            return
+        if _LABEL_AFTER.match(self.original, first.end) is None:
+            return
+        if first.mark is not None and first.mark.kind != "rel":
+            self.label = self.context.readings(first.mark, self.context.period) or None
+            # "10/ Guide for Q1'26: Rev $173.5B–$178.5B. OI $16.5B–$21.5B": the paragraph is guidance
+            self.label_guidance = any(
+                t.attrs.get("measure") == "guidance" for t in sentence.tokens if t.end <= first.start
+            )
+        elif first.kind == "term" and first.has("member"):
+            # "5/ North America 🇺🇸: Rev $127.1B (+10% Y/Y). OI $11.5B": the member's, or the company's
+            self.section_member, self.label_member = first.attrs["member"], True
+
     def _turn(self, sentence: Sentence, heading: bool = False) -> None:
         """The company the text goes on about: the one a heading or a sentence opens with."""
         first = next(
@@ -700,7 +739,11 @@ class Resolver:
         return self.context.readings(mark, now)
 
     def _now(self, frame: list[FiscalLabel] | None) -> FiscalLabel | None:
-        return frame[0] if frame else self.section[0] if self.section else self.context.period
+        if frame:
+            return frame[0]
+        if self.label:
+            return self.label[0]
+        return self.section[0] if self.section else self.context.period
 
     def _heading(self, sentence: Sentence) -> bool:
         """A line that heads what follows ("Six months ended June 30, 2025 as compared to the six
@@ -1473,6 +1516,8 @@ class Resolver:
                 found = [self._now(frame)]  # type: ignore[list-item]
         elif frame:
             found, explicit, source = list(frame), True, "frame"
+        elif self.label:
+            found, source = list(self.label), "frame"
         elif self.section:
             found, source = list(self.section), "frame"
         elif self.context.document:

@@ -118,6 +118,8 @@ class Vocabulary:
                 continue
             if last + 1 < end and text[last] in _LOWER and text[last + 1] in _LOWER:
                 continue
+            if last + 2 < end and text[last] in _LOWER and text[last + 1] == "&" and text[last + 2] in _LOWER:
+                continue  # "oi" is no word of "oi&e", nor "s" of "s&p"
             best[first] = size
         spans: list[tuple[int, int]] = []
         position = start
