@@ -152,6 +152,10 @@ class Context:
         if mark.kind == "quarter":
             q = _quarter(g["q"])
             year = _year(g.get("y"))
+            if year is None and g.get("ly") and doc is not None:
+                # "the third quarter of last year": a year before the one reported, or (said after a
+                # fourth quarter, in the next year) of that year
+                return [FiscalLabel(doc.year - 1, q), FiscalLabel(doc.year, q)]
             if year is None:
                 if doc is not None:
                     return [FiscalLabel(doc.year, q)]
@@ -213,7 +217,7 @@ class Context:
     def _relative(self, kind: str, current: FiscalLabel | None) -> list[FiscalLabel]:
         doc = self.period
         base = current or doc
-        if kind == "current_quarter":
+        if kind in ("current_quarter", "spoken_quarter"):
             return [doc] if doc and doc.is_quarter else []
         if kind == "previous_quarter":
             if base is not None and base == doc and doc.is_quarter:

@@ -58,7 +58,7 @@ def _pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
     number = r"\d{1,3}+(?:,\d{3})++(?:\.\d++)?|\d++(?:\.\d++)?"
     chinese = f"[{CHINESE_NUMERAL}]++"
     head = re.compile(
-        rf"(?P<neg>\(|-(?=[\d$€£¥]))?(?P<cur>{before})?\s?(?<![\d.,])(?P<num>{number})(?![\d.]*+[a-z]{{3,}})"
+        rf"(?P<neg>\(|(?<![\d.])-(?=[\d$€£¥]))?(?P<cur>{before})?\s?(?<![\d.,])(?P<num>{number})(?![\d.]*+[a-z]{{3,}})"
         rf"|(?<![{CHINESE_NUMERAL}])(?P<cn>{chinese})(?=\s?(?:{percents}|亿|万))",
     )
     tail = re.compile(rf"\s?(?P<mult>{multipliers})?\s?(?P<unit>{after}|{percents}|{counts})?")
@@ -67,6 +67,7 @@ def _pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _DATE_AFTER = re.compile(r"\s?(?:年|月|日|号|季|个月|个季度|个交易日|天|周|财年|年度|位(?!数)|个?小时|分钟)")
 _LETTER_BEFORE = re.compile(r"[a-z]$")
+_CASHTAG_END = re.compile(r"[a-z)]")
 _UNIT_ONLY = re.compile(r"[十百千万亿兆]+")  # no digit word: a scale, not an amount
 _VAGUE_BEFORE = re.compile(r"(?:数|几|单位\s?[::]?\s?)$")
 _RANGE = re.compile(r"\s?(?:至|到|-|–|—|~|to)\s?")
@@ -100,6 +101,8 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
         pos = m.end()
         if m.group("num") and _LETTER_BEFORE.search(text, max(start, m.start("num") - 1), m.start("num")):
             continue  # Trainium2, EC2, S3: names, not figures
+        if m.group("cur") == "$" and m.start("cur") > 0 and _CASHTAG_END.match(text, m.start("cur") - 1):
+            continue  # "$Meta Platforms(META)$ 2024全年": a cashtag's closing sign, not dollars
         if _DATE_AFTER.match(text, m.end()):
             continue  # 2025年, 12月31日, 13个季度, 12 个月: dates and spans of time, not figures
         if m.group("cn") and _VAGUE_BEFORE.search(text, max(start, m.start() - 3), m.start()):

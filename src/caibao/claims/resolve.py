@@ -85,6 +85,8 @@ _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 # "... and $Y", "... and spent $Y", "... on $Y", "...以及约$Y": a new figure after the one before and its noun
 _AND_THEN = re.compile(r"[\s,]*(?:(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?|on\s+)(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
+_LIST_GAP = re.compile(r"[\s、,，和及与]*(?:以及)?[\s、,，]*")
+_CHANGE_NOUNS = frozenset((*base_data()["change_nouns"]["en"], *base_data()["change_nouns"]["zh"]))
 _LABEL_BEFORE = re.compile(r"\s*(?:\d{1,2}\s*/\s*|[-*•#]+\s*)?(?:for\s+)?(?:the\s+)?", re.I)
 _LABEL_AFTER = re.compile(r"[^\w\n:：]{0,6}[:：]")
 _AGAINST = re.compile(
@@ -528,6 +530,9 @@ class Resolver:
         basis: Token | None = None  # a clause opening with "on an adjusted basis": the figures after it are non-GAAP
         ttm_frame = False  # the sentence opened on trailing twelve months: its figures are all of them
         label = None  # a period ending the clause before a colon ("FY2023:"), the next figure's
+        outside: Reading | None = None  # the last figure outside brackets
+        listed: tuple[str, dict] | None = None  # an estimate the figure before was, for a list after it
+        after_aside = False  # the figure before was inside brackets
         self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
         self.per_share_seen = False  # a per-share figure was read in this sentence
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
@@ -623,6 +628,8 @@ class Resolver:
                 beyond = numbers[k + 2] if k + 2 < len(numbers) else len(tokens)
                 right = tokens[i + 1 : nxt]
                 guidance = guidance or self._guides(lead)
+                if current is not None and after_aside and not tokens[i].aside and outside is not None:
+                    current = outside  # "US$8.04(FY2023: US$5.80),YoY +38.6%": after the bracket, the 8.04's
                 own_frame = frame
                 if k == 0 and not lead and labelled is not None:
                     # "(FY2023: US$5.80)": the period labelling the figure, before the colon
@@ -641,6 +648,20 @@ class Resolver:
                     and reading.claim.measure in ("level", "yoy", "change")
                 ):  # fmt: skip
                     reading.claim.window = "ttm"
+                joined = bool(lead) and lead[0].has("and")
+                joined = joined or (k == 0 and self.folded[max(0, start - 1) : start] == "、")
+                if listed is not None and reading.claim.reason in ("", "no_period") and joined:
+                    # "consensus 預期 FY2025 revenue 約 US$395bn、EPS US$9.0 左右": the list is the estimate's
+                    reading.claim.reason, reading.claim.reason_args = listed
+                doc = self.context.period
+                if reading.own_period and reading.claim.period and doc and reading.claim.period > doc:
+                    frame = [reading.claim.period]  # "2025年营收1,880亿,EPS 27刀左右": all of that later year
+                listed = None
+                if reading.claim.reason == "expectation":
+                    listed = reading.claim.reason, reading.claim.reason_args
+                after_aside = tokens[i].aside
+                if not tokens[i].aside:
+                    outside = reading
                 readings.append(reading)
                 self.per_share_seen = self.per_share_seen or reading.role == "eps"
                 current, pending = reading, None
@@ -736,6 +757,8 @@ class Resolver:
     def _readings(self, mark, now: FiscalLabel | None) -> list[FiscalLabel]:
         if mark.kind == "rel" and mark.rel == "same_period" and self.last_period is not None:
             return [self.last_period]  # "同期": the period the sentence before spoke of
+        if mark.kind == "rel" and mark.rel == "spoken_quarter" and self.last_period and self.last_period.is_quarter:
+            return [self.last_period]  # "單計第四財季…。iPhone季度收入": the quarter just spoken of
         return self.context.readings(mark, now)
 
     def _now(self, frame: list[FiscalLabel] | None) -> FiscalLabel | None:
@@ -950,6 +973,13 @@ class Resolver:
         ):  # fmt: skip
             # "In the United States and Canada, Netflix had 89.63 million paid members": there
             own.member, own.members, own.whole, own.company = pending.member, list(pending.members), False, False
+        if pending is not None and pending.ratio and not pending.metric and own.metric and not own.ratio:
+            own.ratio = True  # "As a percentage of revenue, SG&A rose to 6.1% from 5.0%"
+        if (
+            pending is not None and pending.metric in ("service_revenue", "product_revenue") and own.metric == "revenue"
+            and not (own.member or own.whole or own.part)
+        ):  # fmt: skip
+            own.metric = pending.metric  # "服務業務繼續成為增長引擎,收入961.69億美元": the services' revenue
         subject, inherited = _merge(own, earlier, en)
         inherited = inherited and pending is None
         if mention.kind == "money" and subject.metric in _COUNT_METRICS and not own.metric:
@@ -1031,7 +1061,7 @@ class Resolver:
         if claim.measure not in ("level", "margin") or not lead:
             return False
         last = lead[-1]
-        if self.folded[last.end : token.start].strip() not in ("的", "为", "时的"):
+        if self.folded[last.end : token.start].strip() not in ("的", "为", "时的", "之"):
             return False
         rate = last.attrs.get("measure") if last.kind == "term" else None
         base_mark = last.mark if last.mark is not None and self._after_base(lead, len(lead) - 1) else None
@@ -1194,11 +1224,21 @@ class Resolver:
                 return "change"  # "单季新增营收26亿美元": the revenue added
             if prev is not None and "base" in prev.attrs:
                 return "base"
+            noun = next(
+                (t for t in terms_lead if t.has("change_of") or self.folded[t.start : t.end] in _CHANGE_NOUNS), None
+            )
+            if noun is not None and prev is not None and "to" in prev.attrs and prev.start > noun.end:
+                return "change"  # "our sequential dollar growth in AWS was about $2.1 billion"
             return "level"
         if claim.kind == "percent":
             share = self._share_before(terms_lead) or any(t.attrs.get("measure") == "share" for t in terms_right[:2])
             if share:
                 return "share"
+            if (
+                previous is not None and previous.role == "share" and terms_lead
+                and all(t.has("dir") or t.has("to") or t.has("qual") for t in terms_lead)
+            ):  # fmt: skip
+                return "share"  # "比重由2023年的66.8%降到58.1%": the share it went to
             if subject.margin is not None or subject.ratio:
                 margin_at = max((t.end for t in terms_lead if "margin" in t.attrs or "ratio" in t.attrs), default=-1)
                 if (
@@ -1237,6 +1277,7 @@ class Resolver:
                 or "qual" in t.attrs
                 or "metric" in t.attrs
                 or "to" in t.attrs
+                or "base" in t.attrs  # "佔營業利益的比重由2023年的66.8%"
             ):
                 return False
         return False
@@ -1248,6 +1289,9 @@ class Resolver:
 
     def _qualifier(self, claim: Claim, token: Token, lead: list[Token], right: list[Token]) -> None:
         if claim.qualifier != "eq":
+            return
+        if self.folded[token.end : token.end + 1] == "+" and claim.kind == "percent":
+            claim.qualifier = "at_least"  # "营收增速20%+"
             return
         quals = [t for t in _terms(lead) if "qual" in t.attrs]
         if quals and self.folded[quals[-1].end : token.start].strip(" 达到为至了仅僅") == "":
@@ -1576,7 +1620,17 @@ class Resolver:
         self._pair(readings, words[0] if words else None, lists, sentence)
 
     def _pair(self, readings: list[Reading], word: Token | None, lists: list, sentence: Sentence | None = None) -> None:
-        group = [r for r in readings if word is None or r.claim.start < word.start]
+        if word is not None and _HAN.search(self.folded, word.start, word.end):
+            # "年增率分別為17.2%、18.7%、19.1%、18.9%": Chinese lists after the word, as far as the list runs
+            group = []
+            for r in readings:
+                if r.claim.start < word.end:
+                    continue
+                if group and not _LIST_GAP.fullmatch(self.folded, group[-1].claim.end, r.claim.start):
+                    break
+                group.append(r)
+        else:
+            group = [r for r in readings if word is None or r.claim.start < word.start]
         items = self._items(group)
         own = [labels for is_base, labels in lists if not is_base]
         based = any(is_base for is_base, _ in lists)

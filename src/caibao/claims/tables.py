@@ -27,6 +27,8 @@ from caibao.facts.periods import FiscalLabel
 _ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _RULE = re.compile(r"^[\s|:\-]+$")
 _GUIDANCE = re.compile(r"\(\s*g\s*\)")
+# A column of estimates: "Q3 FY26E", "FY27E", "2026E", "(E)", "Estimates", "预估".
+_ESTIMATE = re.compile(r"(?<=\d)e\b|\(\s*e\s*\)|\bestimates?\b|\best\.|\bconsensus\b|预估|预测|预期")
 # Row labels of the brief's own tables that name a metric other than their key.
 _ROW_METRIC = {
     "segment_revenue": "revenue",
@@ -148,6 +150,8 @@ class TableReader:
         measures = {t.get("measure") for t in terms if t.has("measure")}
         if _GUIDANCE.search(text):
             head.role = "guidance"
+        elif _ESTIMATE.search(text):
+            head.role = "estimate"
         elif "implied" in measures:
             head.role = "implied"
         elif "qoq" in measures and not head.readings:
@@ -324,6 +328,8 @@ class TableReader:
                 claim.period = (column.readings or self.guided)[0]
         if claim.kind == "percent" and claim.measure == "level":
             claim.reason = "unclear_measure"
+        if role == "estimate" or column.role == "estimate":
+            claim.reason, claim.reason_args = "expectation", {"word": "E"}  # a column of estimates
         if claim.metric is None and not claim.reason:
             claim.reason = "unclear"  # the row label names no metric caibao knows
         if claim.period is None and not claim.reason:

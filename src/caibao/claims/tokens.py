@@ -29,9 +29,10 @@ _ABBREVIATION = re.compile(
 # tried at every character).
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-# Clause breaks; in a Chinese headline, a space after a figure ("…同比增22% 净利润大增近六成").
+# Clause breaks ("而" but not in "反而", "从而"); in a Chinese headline, a space after a figure
+# ("…同比增22% 净利润大增近六成").
 _CLAUSE_BREAK = re.compile(
-    r"[,;:、;而]|\s[-–—]\s|(?:while|whereas|but|though|although)\b"
+    r"[,;:、;]|(?<![反从因进继])而|\s[-–—]\s|(?:while|whereas|but|though|although)\b"
     r"|(?<=[元倍成点])[ \u3000]+(?=[\u4e00-\u9fffa-z])|(?<=%)[ \u3000]+(?=[\u4e00-\u9fff])"
 )
 
