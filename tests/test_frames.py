@@ -228,6 +228,57 @@ READINGS = [
              "较去年同期的382亿美元大幅下降。", "382亿美元", "supported", "free_cash_flow", "", "2024Q4", "level"),
     # a space after a figure ends a clause in a Chinese headline
     ("META", "Meta 2024年营收1645亿美元同比增22% 净利润大增近六成", "22%", "supported", "revenue", "", "FY2024", "yoy"),
+    # Hong Kong words
+    ("AAPL", "蘋果2024財年第四財季純利147"
+         ".36億美元，按年急挫35.8%。", "35.8%", "supported", "net_income", "", "2024Q4", "yoy"),
+    # a figure of a comparison with its own period in brackets: the bracket's period is its own
+    ("TSLA", "公司发布2024年年报：归母净利润70.9亿美元，同比下降5"
+         "2.7%，摊薄EPS为2.04美元（2023年为4.30美元）", "2.04美元",
+     "supported", "eps_diluted", "", "FY2024", "level"),
+    ("GOOGL", "Alphabet FY2024 diluted EPS US$8.04（FY2023: US$5.80），YoY +38.6%。", "US$5.80",
+     "supported", "eps_diluted", "", "FY2023", "level"),
+    # a remark comparing with a year frames nothing; "從X%拉升至Y%" is from the year before to this one
+    ("AMZN", "亞馬遜2024年全年營收6,379.6億美元，年增11.0%，成長率和2"
+         "023年相差不大；但營業利益達685.9億美元，較2023年的368.5億"
+             "美元大增86.1%，營業利益"
+             "率從6.4%拉升至10.8%。", "10.8%", "supported", "operating_income", "", "FY2024", "margin"),
+    ("GOOGL", "Alphabet FY2024 diluted EPS US$8.04，Google Cloud operating margin 從 5.2% 升至 14.1%。", "5.2%",
+     "supported", "operating_income", "Google Cloud", "FY2023", "margin"),
+    # results measured against guidance are results; guidance right after its word is guidance
+    ("AMZN", "- **4Q25 營收優於財測上緣**：Amazon 4Q25 營收 2,1"
+         "33.9 億美元，略高於公司原財測區間 2,060–2,130 億美元之上緣。",
+     "2,133.9 億美元", "supported", "revenue", "", "2025Q4", "level"),
+    ("AMZN", "亞馬遜展望2025年第一季，公司給出的第一季營業利益財測是140億至180億美元，低於2024年第四季的212.0億美元。",
+     "212.0億美元", "supported", "operating_income", "", "2024Q4", "level"),
+    # trailing twelve months, before or after the figure
+    ("AMZN", "4Q25 資本支出 395.2 億美元；近四季自由現金流降至 111.9 億美元。", "111.9 億美元",
+     "supported", "free_cash_flow", "", "2025Q4", "level"),
+    ("AMZN", "In the third quarter of 2025, operating cash flow inc"
+         "reased 16% to $130.7 billion for the trailing twelve "
+             "months.", "16%", "supported", "operating_cash_flow", "", "2025Q3", "yoy"),
+    # a yearless "six months" in a filing on a quarter is the half it ends
+    ("TSLA", "In the second quarter of 2025 report: for the six months, automotive sales revenue decreased $6.28 "
+             "billion, or 18%, compared to the same period last year.", "18%",
+     "supported", "revenue", "Automotive Sales", "6M2025", "yoy"),
+    # shares: "比重由X降到Y", an opening "As a percentage of revenue,"
+    ("AMZN", "亞馬遜2024年AWS佔公司營業利益的比重反而由2023年的66.8%降到58.1%。", "66.8%",
+     "supported", "operating_income", "AWS", "FY2023", "share"),
+    ("TSLA", "In the second quarter of 2025, as a percentage of revenue, SG&A rose to 6.1% from 5.0%.", "5.0%",
+     "supported", "selling_general_and_administrative", "", "2024Q2", "margin"),
+    # a change noun with an amount; "the year before"; "the third quarter of last year"
+    ("AMZN", "In the third quarter of 2025, our sequential"
+         " dollar growth in AWS was about $2.1 billion.", "$2.1 billion",
+     "supported", "revenue", "AWS", "2025Q3", "change"),
+    ("TSLA", "Diluted earnings per share were $2.04 in 2024, versus $4.30 the year before.", "$4.30",
+     "supported", "eps_diluted", "", "FY2023", "level"),
+    ("AMZN", "In the third quarter of 2025, North America operating"
+         " margin of 4.5% looks lower than the 5.9% we reported "
+             "in the third quarter of last year.", "5.9%", "supported", "operating_income", "North America", "2024Q3",
+     "margin"),
+    # a Chinese list after 分別 pairs with nothing it names: unjudged, and the figures before it stand
+    ("AMZN", "亞馬遜2024年AWS全年營收1,075.6億美元，年增18.5%，"
+         "四個季度的年增率分別為17.2%、18.7%、19.1%、18.9%。", "18.5%",
+     "supported", "revenue", "AWS", "FY2024", "yoy"),
     # a cause opened by 主要由于 is no figure of its own
     ("AMZN", "亚马逊2025年第四季度营业利润为250亿美元,主要由于AWS利润增长。", "250亿美元",
      "supported", "operating_income", "", "2025Q4", "level"),
@@ -296,6 +347,14 @@ UNVERIFIABLE = [
     ("IBM", "In the second quarter of 2025, on an adjusted basis, the company earned $2.80 per share, ahead of "
             "expectations of $2.64.", "$2.80", "non-GAAP"),
     ("AMZN", "亚马逊2025年第四季度营收约合人民币15,000亿元。", "人民币15,000亿元", "another currency"),
+    ("GOOGL", "管理層在 call 上說 2025 capex 約 US$75bn，consensus "
+         "目前預期 FY2025 revenue 約 US$395bn、EPS US$9.0 左右。",
+     "US$9.0", "estimate"),
+    ("NVDA", "| | Q3 FY26E | FY26E | FY27E |\n|---|---|---|---|\n| Diluted EPS | $1.26 | $4.52 | $6.40 |", "$4.52",
+     "estimate"),
+    ("AMZN", "亞馬遜2024年AWS全年營收1,075.6億美元，年增18.5%，"
+         "四個季度的年增率分別為17.2%、18.7%、19.1%、18.9%。", "19.1%",
+     "'respectively'"),
     ("GOOGL", "Alphabet 2024年全年營收3,500.18億美元，換算新台幣約11.5兆元（以1美元兌32.8元新台幣計）。", "1美元",
      "exchange rate"),
     ("META", "Meta 2024年现实实验室营业亏损177.29亿美元，自2020年以来累计亏损已超过600亿美元。", "600亿美元", "spans"),
@@ -332,6 +391,18 @@ IN_ARTICLE = [
     ("NVDA", "Nvidia forecasts third-quarter revenue above estimates\n\nData center revenue rose 56% to $41.1 billion "
              "in the quarter ended July 27. Within the unit, networking revenue jumped 98% to $7.3 billion.",
      "2026Q2", "$7.3 billion", "supported", "Networking", "2026Q2"),
+    # a paragraph's label holds for its paragraph; guidance without a period is the next quarter's
+    ("AMZN", "$AMZN Q4'25 thread\n\n7/ Full year FY25: Rev $716.9B (+12%). OI $80.0B (+17%), op margin 11.2%.\n\n"
+             "8/ Cash: OI $25.0B.", "2025Q4", "$80.0B", "supported", "", "FY2025"),
+    ("AMZN", "$AMZN Q4'25 thread\n\n6/ International: Rev $50.7B (+17% Y/Y). OI $1.04B, margin 2.1% vs 3.0% LY.",
+     "2025Q4", "$1.04B", "supported", "International", "2025Q4"),
+    ("AMZN", "Amazon beats estimates\n\nSEATTLE, Feb 5, 2026 (Reuters) - Net sales in the fourth quarter rose 14% to "
+             "$213.4 billion. It forecast net sales of between $173.5 billion and $178.5 billion.", "2025Q4",
+     "$178.5 billion", "supported", "", "2026Q1"),
+    # a cashtag's closing sign is no dollar
+    ("META", "$Meta Platforms(META)$ 2024"
+         "全年财报速览\n\n营收1,645亿美元，同比+22%。", "FY2024", "1,645亿美元", "supported", "",
+     "FY2024"),
     # a regulator's name is no region ("美国联邦贸易委员会" is not "美国")
     ("AMZN", "亚马逊2025年第三季度营业利润受到两项特殊费用影响:与美国联邦贸易委员会达成和解的25亿美元法律费用。",
      "2025Q3", "25亿美元", "unverifiable", "", "2025Q3"),

@@ -533,6 +533,7 @@ class Resolver:
         outside: Reading | None = None  # the last figure outside brackets
         listed: tuple[str, dict] | None = None  # an estimate the figure before was, for a list after it
         after_aside = False  # the figure before was inside brackets
+        base_seen = False  # a comparison's base was read in this sentence
         self.frame_rate = ""  # "Sequentially, compute revenue declined 1%"
         self.per_share_seen = False  # a per-share figure was read in this sentence
         aside = False  # inside an aside: ", home to Search, YouTube, Android and Chrome,"
@@ -601,7 +602,7 @@ class Resolver:
                         frame = self._readings(token.mark, self._now(frame)) or frame
                         if (
                             i == 0 and frame and _PERIOD_CLAUSE.match(self.folded, start, token.start)
-                            and not (token.mark.kind == "rel" and any(r.role in _BASES for r in readings))
+                            and not (token.mark.kind == "rel" and base_seen)
                         ):  # fmt: skip
                             # (", a year earlier." after "from $16.6 billion" dates the base alone)
                             self._period_after(readings, frame)
@@ -663,6 +664,7 @@ class Resolver:
                 if not tokens[i].aside:
                     outside = reading
                 readings.append(reading)
+                base_seen = base_seen or reading.role in _BASES
                 self.per_share_seen = self.per_share_seen or reading.role == "eps"
                 current, pending = reading, None
                 previous_end = tokens[i].end
