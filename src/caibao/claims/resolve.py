@@ -73,7 +73,8 @@ _FURNITURE = re.compile(r"^(?:table of contents|page \d+|\d+|[ivxlc]+|.*\(contin
 _APPOSITIVE = re.compile(r"^\s*(?:the|a|an|which|who|whose|home to|including|mostly|mainly)\b", re.I)
 _OPENERS = {"anaphor", "whole", "company", "member", "part", "part_noun", "and", "metric", "margin", "rel"}
 _PREFIX_NOISE = re.compile(
-    r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and|from|of)\b|其中|而|则|至于|另外|但|同时", re.I
+    r"[\s\W_]|\b(?:in|at|for|by|the|though|although|while|and|from|of|within|among|inside)\b|其中|而|则|至于|另外|但|同时",
+    re.I,
 )
 _PROFITS = frozenset({"operating_income", "gross_profit", "net_income", "income_before_taxes"})
 _REVENUE_WORDS = frozenset({"revenue", "product_revenue", "service_revenue"})
@@ -85,10 +86,14 @@ _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 # "... and $Y", "... and spent $Y", "... on $Y", "...以及约$Y": a new figure after the one before and its noun
 _AND_THEN = re.compile(r"[\s,]*(?:(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?|on\s+)(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
+_ASCII_WORD = re.compile(r"[a-z]")
+_POSSESSIVE_AFTER = re.compile(r"\s*(?:'s|’s|的)")
+_LOSS_PER_SHARE = re.compile(r"(?:每股(?:净)?亏损|亏损每股|loss of|net loss of)\s*(?:约|近)?\s*$")
 _LIST_GAP = re.compile(r"[\s、,，和及与]*(?:以及)?[\s、,，]*")
 _CHANGE_NOUNS = frozenset((*base_data()["change_nouns"]["en"], *base_data()["change_nouns"]["zh"]))
 _LABEL_BEFORE = re.compile(r"\s*(?:\d{1,2}\s*/\s*|[-*•#]+\s*)?(?:for\s+)?(?:the\s+)?", re.I)
-_LABEL_AFTER = re.compile(r"[^\w\n:：]{0,6}[:：]")
+# what ends a label: a colon ("7/ Full year FY25 📅:"), or a bold run-in heading ("**First half (1H25).**")
+_LABEL_AFTER = re.compile(r"[^\w\n:：]{0,6}[:：]|\s*(?:\([^)\n]{1,12}\))?\s*\.?\s*\*\*")
 _AGAINST = re.compile(
     "(?:"
     + "|".join(
@@ -389,6 +394,11 @@ class Resolver:
         a subject (the company's, its, the unit's), a period, other names, and a particle or two.
         One pass: once a token does not open the clause, no later one does."""
         found: set[int] = set()
+        named = next((t for t in tokens if t.kind == "term" and (t.has("member") or t.has("company"))), None)
+        if named is not None:
+            cut = self.folded.rfind("的", start, named.start)
+            if cut >= 0 and not any(t.has("metric") or t.has("member") for t in tokens if t.end <= cut):
+                start = cut + 1  # "被視為金雞母的雲端部門AWS": the words before "的" describe what it names
         noise, position = 0, start
         for t in tokens:
             if t.start < position:
@@ -478,6 +488,8 @@ class Resolver:
         for t in reversed(terms):
             if "counterfactual" in t.attrs:
                 return "counterfactual", {"word": self.original[t.start : t.end]}
+            if "superseded" in t.attrs:
+                return "superseded", {"word": self.original[t.start : t.end]}
             if "effect" in t.attrs:
                 return "effect", {"word": self.original[t.start : t.end]}
             if "other_company" in t.attrs:
@@ -695,6 +707,15 @@ class Resolver:
         )  # fmt: skip
         if first is None:
             return
+        text = self.original[sentence.start : sentence.end]
+        marks = [t.mark for t in sentence.tokens if t.mark is not None and t.mark.kind != "rel"]
+        if (
+            marks and len(text.strip()) <= 40 and not any(t.kind == "num" for t in sentence.tokens)
+            and all(t.mark is not None or t.has("whole") for t in sentence.tokens)
+        ):  # fmt: skip
+            # "**First half (1H25).** Revenue for the six months was ...": a run-in heading
+            self.label = self.context.readings(marks[-1], self.context.period) or None
+            return
         skipped = [t for t in sentence.tokens if t.end <= first.start]
         if not _LABEL_BEFORE.fullmatch(self._blanked(skipped, sentence.start, first.start, "")):
             return
@@ -711,16 +732,22 @@ class Resolver:
             self.section_member, self.label_member = first.attrs["member"], True
 
     def _turn(self, sentence: Sentence, heading: bool = False) -> None:
-        """The company the text goes on about: the one a heading or a sentence opens with."""
-        first = next(
-            (t for t in sentence.tokens if t.kind == "term" and ("company" in t.attrs or "other_company" in t.attrs)),
-            None,
-        )
+        """The company the text goes on about: the one a heading or a sentence opens with as its
+        subject ("## 2. Netflix: ...", "Netflix's 2024 revenue grew 16%"), not a source it cites
+        ("Analysts polled by FactSet expected ...")."""
+        terms = [t for t in sentence.tokens if t.kind == "term"]
+        first = terms[0] if terms else None
         if first is None or first.start - sentence.start > 40:
             return
         if "company" in first.attrs:
             self.topic, self.topic_heading = "", False
-        elif not any(t.kind == "term" and ("company" in t.attrs or "member" in t.attrs) for t in sentence.tokens):
+            return
+        if "other_company" not in first.attrs:
+            return
+        after = terms[1] if len(terms) > 1 else None
+        possessive = _POSSESSIVE_AFTER.match(self.folded, first.end) is not None
+        subject = possessive or heading or (after is not None and (after.has("metric") or after.has("margin")))
+        if subject and not any(t.has("company") or t.has("member") for t in terms):
             name = self.original[first.start : first.end]
             same = fold(name) == fold(self.topic)  # a sentence under the heading naming its company again
             self.topic, self.topic_heading = name, heading or (same and self.topic_heading)
@@ -788,8 +815,10 @@ class Resolver:
         mark = sentence.tokens[own[0]].mark
         assert mark is not None
         found = self.context.readings(mark, self.context.period)
-        if found:
+        if found and self.original[: sentence.start].strip():
             self.section, self.section_open = found, False
+        # (a text's first line naming a period, "First Quarter 2025", dates the text: the article's
+        # period comes from it or --period, and no section opens under it)
         return bool(found)
 
     def _title(self, sentence: Sentence) -> bool:
@@ -1018,6 +1047,14 @@ class Resolver:
         if mention.kind == "money" and _RATE.match(self.folded, token.end):
             claim.reason, claim.reason_args = "fx_rate", {}  # "以1美元兑32.8元新台币计": a rate
         noun = next((t for t in right[:1] if "figure_noun" in t.attrs and t.start - token.end <= 1), None)
+        if role == "eps" and current is not None and current.claim.stated < 0 < claim.stated and current.subject.loss:
+            _negate(claim)  # "a loss of $2.03 billion, or 20 cents a share": a loss a share too
+        if (
+            claim.metric in _PER_SHARE
+            and claim.stated > 0
+            and _LOSS_PER_SHARE.search(self.folded, max(0, token.start - 8), token.start)
+        ):
+            _negate(claim)  # "每股虧損0.27美元", "a loss of 20 cents a share"
         if noun is not None:
             # "a $4.5 billion charge", "a $60 billion buyback": the figure is that, no metric's
             claim.reason, claim.reason_args = "figure_noun", {"word": self.original[noun.start : noun.end]}
@@ -1046,7 +1083,7 @@ class Resolver:
             # or the company's; the text does not say
             claim.segment, claim.alt_segments = self.section_member, [""]
         reading = Reading(claim, subject, role, inherited, own_period, source, main=main)
-        if (role in _BASES or compared) and current is not None and source != "spoken":
+        if (role in _BASES or compared or source == "prior") and current is not None and source != "spoken":
             reading.compared = current  # the figure this one is the base of: a change after both is the later's
         if (
             source == "trailing" and inherited and current is not None and current.period_from in ("frame", "document")
@@ -1171,7 +1208,7 @@ class Resolver:
         ]
         measures = {t.attrs.get("measure") for t in (*terms_lead, *terms_right[:3]) if "measure" in t.attrs}
         lead_measures = {t.attrs.get("measure") for t in terms_lead if "measure" in t.attrs}
-        if claim.kind == "money" and any("per_share" in t.attrs for t in terms_right[:2]):
+        if claim.kind == "money" and claim.power < 6 and any("per_share" in t.attrs for t in terms_right[:2]):
             if _PRICE_BEFORE.search(self.folded, max(0, token.start - 16), token.start):
                 return "price"  # "At $186 per share, AMZN trades at 36x": the share's price
             if "non_gaap" in lead_measures or subject.non_gaap:
@@ -1214,9 +1251,15 @@ class Resolver:
                 return "change"
             if previous is not None and previous.role in ("change", "growth") and not near:
                 return "change"  # "increased $1.7 billion and $1.5 billion", "$32.9 billion or 5.1% and $36.8 billion"
-            if prev is not None and (
-                ("dir" in prev.attrs and "to" not in prev.attrs) or prev.attrs.get("measure") == "incremental"
+            added = prev is not None and prev.attrs.get("measure") == "incremental"
+            if (
+                added
+                and prev is not None
+                and _ASCII_WORD.match(self.folded, prev.start)
+                and not measures & {"yoy", "qoq"}
             ):
+                added = False  # "subscription services added $9.9 billion": brought in, with no period to add to
+            if prev is not None and (("dir" in prev.attrs and "to" not in prev.attrs) or added):
                 return "change"
             if (
                 prev is not None and "metric" in prev.attrs and len(near) >= 2
@@ -1224,7 +1267,9 @@ class Resolver:
                 and not self.folded[near[-2].end : prev.start].strip()
             ):  # fmt: skip
                 return "change"  # "单季新增营收26亿美元": the revenue added
-            if prev is not None and "base" in prev.attrs:
+            if prev is not None and (
+                "base" in prev.attrs or ("loss" in prev.attrs and len(near) >= 2 and "base" in near[-2].attrs)
+            ):  # "compared with a loss of $2.03 billion"
                 return "base"
             noun = next(
                 (t for t in terms_lead if t.has("change_of") or self.folded[t.start : t.end] in _CHANGE_NOUNS), None
@@ -1503,6 +1548,10 @@ class Resolver:
         found: list[FiscalLabel] = []
         explicit, source = False, "document"
         level_after_level = current is not None and claim.measure == "level" and current.claim.measure == "level"
+        # "去年同期淨利是143億美元、每股賺1.39美元": a list shares the period its first item names
+        listed = (
+            bool(lead[:1]) and lead[0].has("and") and current is not None and current.period_from in ("own", "local")
+        )
         if own:
             token = lead[own[-1]]
             assert token.mark is not None
@@ -1511,6 +1560,8 @@ class Resolver:
                 found = [now.year_ago()]  # "2024年营收为6380亿美元,上年为5748亿美元": the year before that one
             local = self.folded[token.end : token.end + 2].strip().startswith("的")
             source = "local" if local else "own"
+            if token.mark.kind == "rel" and token.mark.rel == "prior_year" and after_figure:
+                source = "prior"  # the figure compared with the one before: a rate after both is that one's
         elif trailing:
             mark = right[trailing[0]].mark
             assert mark is not None
@@ -1521,7 +1572,7 @@ class Resolver:
                 # before either
                 for other in current.claim.readings:
                     found += [p for p in self._readings(mark, other) if p not in found]
-        elif role == "eps" and current is not None and current.claim.period is not None and current.role == "base":
+        elif role == "eps" and current is not None and current.claim.period is not None and current.role in _BASES:
             # "from $16.6 billion, or 67 cents per share, a year earlier": per share of the base, of
             # its period; or of the figure the base is compared with ("to $19.4 billion from $15.5
             # billion, or $2.41 per diluted share"): the text does not say which
@@ -1529,6 +1580,14 @@ class Resolver:
             if current.compared is not None and current.compared.claim.period is not None:
                 found.append(current.compared.claim.period)
             explicit, source = current.own_period, "inherited"
+        elif (
+            role == "eps" and current is not None and current.claim.period is not None
+            and current.claim.kind == "money" and current.role != "eps" and current.claim.period_explicit
+        ):  # fmt: skip
+            # "去年同期淨利是143億美元、每股賺1.39美元", "$1.40 billion, or $0.40 per diluted share": per
+            # share of the figure before, of its period
+            found = [current.claim.period, *current.claim.readings]
+            explicit, source = True, "inherited"
         elif (
             role in _BASES
             and current is not None
@@ -1560,6 +1619,8 @@ class Resolver:
             if current.period_from == "spoken" and role not in _BASES and self._now(frame) is not None:
                 # "從 5.2% 升至 14.1%" with the base a year before the period spoken of: that period
                 found = [self._now(frame)]  # type: ignore[list-item]
+        elif listed and current is not None and current.claim.period is not None:
+            found, explicit, source = [current.claim.period, *current.claim.readings], True, "inherited"
         elif frame:
             found, explicit, source = list(frame), True, "frame"
         elif self.label:

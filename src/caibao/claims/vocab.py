@@ -63,6 +63,7 @@ def base_terms() -> dict[str, dict[str, str]]:
     add(_both(raw["figure_nouns"]), "figure_noun")
     add(_both(raw["attributable"]), "attributable")
     add(_both(raw["counterfactual"]), "counterfactual")
+    add(_both(raw["superseded"]), "superseded")
     add(_both(raw["effects"]), "effect")
     for measure, spec in raw["measures"].items():
         add(_both(spec), "measure", measure)
