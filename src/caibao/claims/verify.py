@@ -124,7 +124,11 @@ def _within(value: Decimal, bounds: tuple[Decimal, Decimal], error: Decimal = De
         return value + error >= bounds[0]
     if bounds[0] == -INFINITY:
         return value - error <= bounds[1]
-    return bounds[0] <= value + error and value - error < bounds[1]
+    if error:
+        # the fact's own rounding makes it an interval too; two intervals that only touch ("2.42"
+        # written, 2.41 filed: [2.415, 2.425) against [2.405, 2.415)) do not meet
+        return bounds[0] < value + error and value - error < bounds[1]
+    return bounds[0] <= value < bounds[1]
 
 
 @dataclass(frozen=True)

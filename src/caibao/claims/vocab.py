@@ -201,7 +201,9 @@ def vocabulary(
             terms.setdefault(key, {cls: value})
 
     others = set(filer_names.other_companies())
-    for other in tickers:
+    # every other filer caibao has names for, whether or not the store holds it: an article on
+    # Amazon that turns to Apple is about Apple even where only Amazon's data is installed
+    for other in {*tickers, *filer_names.filers()}:
         if other.upper() != ticker:
             others.update(filer_names.company_names(other) or [other])
     for name in others:
