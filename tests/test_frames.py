@@ -298,6 +298,22 @@ READINGS = [
     ("AMZN", "亞馬遜2024年AWS全年營收1,075.6億美元，年增18.5%，"
              "四個季度的年增率分別為17.2%、18.7%、19.1%、18.9%。", "18.5%",
      "supported", "revenue", "AWS", "FY2024", "yoy"),
+    # fourth round: 這一季 is this quarter; a list shares its first item's period; losses a share
+    ("AMZN", "亞馬遜2022年第四季財報：去年同期淨利是143億美元、每股賺1.39美元。", "1.39美元",
+     "supported", "eps_diluted", "", "2021Q4", "level"),
+    ("AMZN", "亞馬遜2022年全年淨虧損27億美元，每股虧損0.27美元。", "0.27美元", "supported", "eps_diluted", "", "FY2022",
+     "level"),
+    ("AMZN", "In the second quarter of 2023, Amazon posted net income of $6.75 billion, or 65 cents per diluted "
+             "share, compared with a loss of $2.03 billion, or 20 cents a share, a year earlier.", "20 cents",
+     "supported", "eps_diluted", "", "2022Q2", "level"),
+    ("AMZN", "亞馬遜2022年第四季，被視為金雞母的雲端部門AWS，本季營收213.8億美元。", "213.8億美元",
+     "supported", "revenue", "AWS", "2022Q4", "level"),
+    ("WMT", "2025财年，沃尔玛总营收6809.9亿美元，上年为6481.3亿美元，同比增长5.1%。", "5.1%",
+     "supported", "revenue", "", "FY2025", "yoy"),
+    ("TSLA", "In the second quarter of 2025, within the automotive segment, gross margin slipped to 15.4% from "
+             "17.1%.", "15.4%", "supported", "gross_profit", "Automotive", "2025Q2", "margin"),
+    ("TSLA", "In the second quarter of 2025 report, the 2Q24 net income shown above ($1.40 billion, or $0.40 per "
+             "diluted share) is the restated figure.", "$0.40", "supported", "eps_diluted", "", "2024Q2", "level"),
     # a cause opened by 主要由于 is no figure of its own
     ("AMZN", "亚马逊2025年第四季度营业利润为250亿美元,主要由于AWS利润增长。", "250亿美元",
      "supported", "operating_income", "", "2025Q4", "level"),
@@ -313,6 +329,8 @@ def test_reading(stores, ticker, text, quote, verdict, metric, member, period, m
 
 # Wrong figures, each with the cause caibao gives.
 CONTRADICTED = [
+    # a figure whose rounding only touches the filed one's is wrong: 2.42 covers 2.415–2.425, 2.41 2.405–2.415
+    ("WMT", "沃尔玛2025财年稀释每股收益2.42美元。", "2.42美元", "one-digit typo"),
     ("NFLX", "網飛2024年營業利益率為26.7%,年增5.9個百分點。", "5.9個百分點", "miscalculated"),
     ("META", "Meta 2024年广告营收1,604亿美元。", "1,604亿美元", "one-digit typo"),
     ("TSLA", "Tesla's revenue was $97.7 billion in 2023.", "$97.7 billion", "other period"),
@@ -369,6 +387,12 @@ UNVERIFIABLE = [
     ("IBM", "In the second quarter of 2025, on an adjusted basis, "
             "the company earned $2.80 per share, ahead of expectations of $2.64.", "$2.80", "non-GAAP"),
     ("AMZN", "亚马逊2025年第四季度营收约合人民币15,000亿元。", "人民币15,000亿元", "another currency"),
+    ("TSLA", "In the second quarter of 2025 report, the company originally reported $1.48 billion, or $0.42 per "
+             "diluted share, for 2Q24.", "$0.42", "since restated"),
+    ("AMZN", "亞馬遜2022年第四季，強勢美元這一季就讓營收少了大約50億美元。", "50億美元", "強勢美元"),
+    # another filer caibao has names for, even with only Amazon's data installed
+    ("AMZN", "In the second quarter of 2023, Apple said its revenue fell 1% to $81.8 billion.", "$81.8 billion",
+     "Apple"),
     ("GOOGL", "管理層在 call 上說 2025 capex 約 US$75bn，"
               "consensus 目前預期 FY2025 revenue 約 US$395bn、EPS US$9.0 左右。",
      "US$9.0", "estimate"),
