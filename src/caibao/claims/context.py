@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar as cal
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from caibao.claims.tokens import PeriodMark, Token
@@ -290,6 +290,41 @@ def forecast_mark(folded: str, tokens: list[Token], i: int) -> bool:
     return False
 
 
+def _dateline_period(
+    tokens: list[Token], calendar: Calendar, day: date | None, probe: Context
+) -> tuple[list[FiscalLabel], int]:
+    """A quarter or year named without its year near a dateline ("SEATTLE, Aug. 1, 2025 — ...
+    second-quarter", "in the three months ended June 30"): the filer's latest such period ended
+    before that day, and where it is named."""
+    if day is None:
+        return [], 0
+    for token in tokens:
+        if token.start > 600:
+            break
+        mark = token.mark
+        if mark is None:
+            continue
+        label = None
+        if mark.kind == "quarter" and not mark.groups.get("y"):
+            label = calendar.latest_before(day, _quarter(mark.groups["q"]))
+        elif mark.kind == "rel" and mark.rel == "full_year":
+            label = calendar.latest_before(day, None)
+        elif mark.kind == "dated" and not mark.groups.get("y") and mark.groups.get("month"):
+            month, dom = (
+                int(mark.groups["month"])
+                if mark.groups["month"].isdigit()
+                else _MONTHS.get(mark.groups["month"][:3], 0),
+                int(mark.groups.get("day") or 1),
+            )
+            if month:
+                year = day.year if (month, dom) <= (day.month, day.day) else day.year - 1
+                found = probe.readings(replace(mark, groups={**mark.groups, "y": str(year)}), None)
+                label = found[0] if found else None
+        if label:
+            return [label], token.start
+    return [], 0
+
+
 def reported_period(
     folded: str, tokens: list[Token], calendar: Calendar, day: date | None, index: FactIndex
 ) -> list[FiscalLabel]:
@@ -301,11 +336,15 @@ def reported_period(
     head = headline_span(folded)
     spans = ([head] if head else []) + [(0, min(len(folded), 1500))]
     found: list[FiscalLabel] = []
+    dated, dated_at = _dateline_period(tokens, calendar, day, probe)
     for start, end in spans:
         marks = [(i, t) for i, t in enumerate(tokens) if t.mark is not None and start <= t.start < end]
         for i, token in marks:
             mark = token.mark
             assert mark is not None
+            if dated and (start, end) != head and token.start > dated_at:
+                break  # "SEATTLE, Aug. 1, 2025 — ... second-quarter net sales ..., compared with ... in the
+                # second quarter of 2024": the dateline's quarter, named first, is the one reported
             if mark.kind not in _EXPLICIT or (not mark.groups.get("y") and mark.kind != "dated"):
                 continue
             if mark.kind == "year" and not _ANNUAL.search(folded, token.start, min(len(folded), token.end + 6)):
@@ -322,6 +361,8 @@ def reported_period(
                 break
         if found:
             break
+    if not found and dated:
+        found = dated
     if not found:
         # No period in the opening: the quarter the text names most often with its year (a note whose
         # tables are headed "FY 4Q25").

@@ -132,6 +132,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
         if (
             bare is not None
             and mention.kind != "number"
+            and not _YEAR.fullmatch(bare.group("num"))  # "in the second quarter of 2024 and $25.0 billion"
             and (
                 _LISTED.fullmatch(text, bare.end(), mention.start) or _RANGE.fullmatch(text, bare.end(), mention.start)
             )
@@ -144,6 +145,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
 
 
 _LISTED = re.compile(r"\s*(?:and|&|,|和|及|、)\s*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _listed(m: re.Match[str], after: Mention) -> Mention:

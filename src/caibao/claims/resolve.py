@@ -86,6 +86,7 @@ _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 # "... and $Y", "... and spent $Y", "... on $Y", "...以及约$Y": a new figure after the one before and its noun
 _AND_THEN = re.compile(r"[\s,]*(?:(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?|on\s+)(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
+_OF_WHOLE = re.compile(r"\s+of\s+(?:its|the|our|their|total|consolidated|[a-z][a-z.&-]*['’]s|\s)*")
 _ASCII_WORD = re.compile(r"[a-z]")
 _POSSESSIVE_AFTER = re.compile(r"\s*(?:'s|’s|的)")
 _LOSS_PER_SHARE = re.compile(r"(?:每股(?:净)?亏损|亏损每股|loss of|net loss of)\s*(?:约|近)?\s*$")
@@ -1482,6 +1483,19 @@ class Resolver:
     ) -> None:  # fmt: skip
         """A share's part and whole."""
         after = self._metric_after_share(share, right) if share else None
+        if whole is None and after is None and right:
+            m = _OF_WHOLE.match(self.folded, claim.end)
+            named = next((t for t in right if t.kind == "term" and t.start >= (m.end() if m else -1)), None)
+            if (
+                m
+                and named is not None
+                and named.start == m.end()
+                and ("metric" in named.attrs or "margin" in named.attrs)
+            ):
+                # "roughly 53% of its operating profit": a share of that, whatever the share before was of
+                after = named.attrs.get("metric") or named.attrs.get("margin")
+                claim.metric = after if after != "profit" else "operating_income"
+                after = claim.metric
         if after == "profit":
             after = "operating_income" if subject.member else None
         claim.share_of = whole or after or (subject.metric if subject.member else None) or "revenue"
