@@ -159,6 +159,7 @@ class Reading:
     period_from: str = "document"  # own | local | trailing | inherited | frame | document
     compared: Reading | None = None  # for a base ("compared to $8.90 billion in 2023"), the figure it is the base of
     main: Subject | None = None  # for a per-share figure, the subject of the figure it is per share of
+    relative: bool = False  # its own period is written relative to another ("上年同期", "a year earlier")
 
 
 def _terms(tokens: list[Token]) -> list[Token]:
@@ -198,6 +199,7 @@ class Resolver:
         self.frame_rate = ""
         self.per_share_seen = False
         self.figure_aside = False  # the figure being read is inside brackets
+        self.relative = False  # the figure being read names its period relative to another
         self.topic_heading = False  # the topic came from a heading: it holds for its whole section
         self.label: list[FiscalLabel] | None = None  # "7/ Full year FY25: ...": the paragraph's period
         self.last_end = 0  # where the sentence before ended
@@ -543,6 +545,7 @@ class Resolver:
         basis: Token | None = None  # a clause opening with "on an adjusted basis": the figures after it are non-GAAP
         ttm_frame = False  # the sentence opened on trailing twelve months: its figures are all of them
         label = None  # a period ending the clause before a colon ("FY2023:"), the next figure's
+        frame = self._topic_period(sentence)
         outside: Reading | None = None  # the last figure outside brackets
         listed: tuple[str, dict] | None = None  # an estimate the figure before was, for a list after it
         after_aside = False  # the figure before was inside brackets
@@ -620,6 +623,8 @@ class Resolver:
                             # (", a year earlier." after "from $16.6 billion" dates the base alone)
                             self._period_after(readings, frame)
                 guidance = guidance or self._guides(tokens)
+                if any(t.attrs.get("measure") == "ttm" for t in _terms(tokens)):
+                    ttm_frame = True  # "截至6月底的过去十二个月,经营活动现金流增长75%至1,079.52亿美元"
                 rates = [t.attrs.get("measure") for t in _terms(tokens) if t.attrs.get("measure") in ("yoy", "qoq")]
                 if rates:
                     self.frame_rate = rates[-1] or ""
@@ -655,12 +660,17 @@ class Resolver:
                     reading.claim.reason, reading.claim.reason_args = "counterfactual", {"word": word}
                 elif basis is not None and not reading.claim.reason:
                     reading.claim.reason, reading.claim.reason_args = "non_gaap", {}
-                if not readings:
+                if not readings and not ttm_frame:
                     ttm_frame = reading.claim.window == "ttm"  # "过去十二个月经营现金流…;自由现金流112亿美元"
                 elif (
-                    ttm_frame and reading.period_from not in ("own", "local", "trailing") and not reading.claim.window
+                    ttm_frame
+                    and not reading.claim.window
                     and reading.claim.measure in ("level", "yoy", "change")
-                ):  # fmt: skip
+                    and reading.claim.period is not None
+                    and reading.claim.period.is_quarter
+                    and not reading.claim.period.ytd
+                    and (reading.period_from not in ("own", "local", "trailing") or reading.relative)
+                ):  # fmt: skip  (a quarter's figure in a sentence on the last twelve months: of them)
                     reading.claim.window = "ttm"
                 joined = bool(lead) and lead[0].has("and")
                 joined = joined or (k == 0 and self.folded[max(0, start - 1) : start] == "、")
@@ -695,6 +705,21 @@ class Resolver:
         claims = [r.claim for r in readings]
         claims += self._streaks(sentence, readings, text)
         return claims
+
+    def _topic_period(self, sentence: Sentence) -> list[FiscalLabel] | None:
+        """A period a Chinese sentence opens with, before its first metric and figure ("Alphabet在2022年
+        營收為2,828.36億美元、淨利599.72億美元,稀釋後EPS僅4.56美元"): the sentence's topic, for every
+        figure after it that names no period of its own."""
+        if not _HAN.search(self.folded, sentence.start, sentence.end):
+            return None
+        for t in sentence.tokens:
+            if t.mark is not None:
+                if t.mark.kind == "rel":
+                    return None
+                return self._readings(t.mark, self.context.period) or None
+            if t.kind == "num" or not (t.has("company") or t.has("whole")):
+                return None
+        return None
 
     def _label(self, sentence: Sentence) -> None:
         """A paragraph opening with a period and a colon ("7/ Full year FY25 📅: Rev $716.9B",
@@ -1070,7 +1095,7 @@ class Resolver:
         if role == "eps":  # "$X, or $Y per diluted share, compared with $5.80 a year before"
             main = current.main if current is not None and current.main is not None else subject
             subject = replace(subject, metric=claim.metric, margin=None, member="", members=[])
-        self.figure_aside = token.aside
+        self.figure_aside, self.relative = token.aside, False
         if period_from is not None:  # a cause keeps the period of the figure it explains
             own_period, source = self._period(claim, lead, right, True, period_from, frame, role)
         else:
@@ -1083,7 +1108,7 @@ class Resolver:
             # "gross profit margin increased 0.7 points" under the heading "Software": Software's,
             # or the company's; the text does not say
             claim.segment, claim.alt_segments = self.section_member, [""]
-        reading = Reading(claim, subject, role, inherited, own_period, source, main=main)
+        reading = Reading(claim, subject, role, inherited, own_period, source, main=main, relative=self.relative)
         if (role in _BASES or compared or source == "prior") and current is not None and source != "spoken":
             reading.compared = current  # the figure this one is the base of: a change after both is the later's
         if (
@@ -1570,6 +1595,7 @@ class Resolver:
             token = lead[own[-1]]
             assert token.mark is not None
             found, explicit = self._readings(token.mark, now), True
+            self.relative = token.mark.kind == "rel"
             if token.mark.kind == "rel" and token.mark.rel == "prior_year" and after_figure and now is not None:
                 found = [now.year_ago()]  # "2024年营收为6380亿美元,上年为5748亿美元": the year before that one
             local = self.folded[token.end : token.end + 2].strip().startswith("的")
@@ -1581,6 +1607,7 @@ class Resolver:
             assert mark is not None
             base_now = current.claim.period if current is not None and inherited else now
             found, explicit, source = self._readings(mark, base_now), True, "trailing"
+            self.relative = mark.kind == "rel"
             if mark.kind == "rel" and current is not None and inherited:
                 # "compared with $1.91 a year earlier" after a figure read under two periods: a year
                 # before either
