@@ -217,6 +217,8 @@ class Context:
     def _relative(self, kind: str, current: FiscalLabel | None) -> list[FiscalLabel]:
         doc = self.period
         base = current or doc
+        if kind == "that_period":
+            return []
         if kind in ("current_quarter", "spoken_quarter"):
             return [doc] if doc and doc.is_quarter else []
         if kind == "previous_quarter":

@@ -86,6 +86,8 @@ _OF_PHRASE = re.compile(r"\s+of\s+(([a-z][a-z-]{2,})(?:\s+[a-z][a-z-]+){0,3})")
 # "... and $Y", "... and spent $Y", "... on $Y", "...以及约$Y": a new figure after the one before and its noun
 _AND_THEN = re.compile(r"[\s,]*(?:(?:and|as well as|plus|和|及|以及)\s*(?:[a-z]+\s+)?|on\s+)(?:约|近|逾)?\s*")
 _BASES = frozenset(("base", "base_margin"))
+_GROWTH_RATE = re.compile(r"增速|增长率|成长率|年增率|growth rate")
+_ON_REVENUE = re.compile(r"\s+on\s+(?:revenue|revenues|sales|net\s+sales)\s+of\b")
 _OF_WHOLE = re.compile(r"\s+of\s+(?:its|the|our|their|total|consolidated|[a-z][a-z.&-]*['’]s|\s)*")
 _ASCII_WORD = re.compile(r"[a-z]")
 _POSSESSIVE_AFTER = re.compile(r"\s*(?:'s|’s|的)")
@@ -199,6 +201,7 @@ class Resolver:
         self.frame_rate = ""
         self.per_share_seen = False
         self.figure_aside = False  # the figure being read is inside brackets
+        self.bracket_owned = False  # the bracket after the figure holds a figure of its own
         self.relative = False  # the figure being read names its period relative to another
         self.topic_heading = False  # the topic came from a heading: it holds for its whole section
         self.label: list[FiscalLabel] | None = None  # "7/ Full year FY25: ...": the paragraph's period
@@ -672,7 +675,7 @@ class Resolver:
                     and (reading.period_from not in ("own", "local", "trailing") or reading.relative)
                 ):  # fmt: skip  (a quarter's figure in a sentence on the last twelve months: of them)
                     reading.claim.window = "ttm"
-                joined = bool(lead) and lead[0].has("and")
+                joined = any(t.has("and") for t in lead)
                 joined = joined or (k == 0 and self.folded[max(0, start - 1) : start] == "、")
                 if listed is not None and reading.claim.reason in ("", "no_period") and joined:
                     # "consensus 預期 FY2025 revenue 約 US$395bn、EPS US$9.0 左右": the list is the estimate's
@@ -1060,8 +1063,14 @@ class Resolver:
             subject.veto = "other_company", {"name": self.topic}
         if not subject.loss:
             subject.loss = next((t.attrs.get("loss") or "any" for t in _terms(right[:4]) if "loss" in t.attrs), "")
-        if any(t.attrs.get("measure") == "ex_fx" for t in _terms(right[:3])):
-            subject.ex_fx = True
+        # a bracket with a figure of its own is that figure's: "成長10%(若排除匯率影響則成長11%)", but
+        # "年增 12%(排除匯率影響)" qualifies the 12%
+        self.bracket_owned = bool(after) and after[0].aside and not token.aside
+        if any(
+            t.attrs.get("measure") == "ex_fx" and (token.aside or not t.aside or not self.bracket_owned)
+            for t in _terms(right[:3])
+        ):
+            subject.ex_fx = True  # (not "成長10%(若排除匯率影響則成長11%)": the bracket's figure is ex-FX)
         if any(t.attrs.get("measure") == "ttm" for t in _terms(right[:3])):
             # "increased 16% to $130.7 billion for the trailing twelve months": both figures
             subject.ttm = True
@@ -1123,12 +1132,20 @@ class Resolver:
     def _compared_level(self, claim: Claim, token: Token, lead: list[Token], current: Reading | None) -> bool:
         """ "較去年同期的8.90億美元", "较上一季的60.5%", "較前一年的842.93億美元", "较2023年的270.45亿美元":
         a level named right after the comparison is the compared period's figure, not this period's."""
-        if claim.measure not in ("level", "margin") or not lead:
+        if claim.measure not in ("level", "margin", "yoy", "qoq") or not lead:
             return False
         last = lead[-1]
         if self.folded[last.end : token.start].strip() not in ("的", "为", "时的", "之"):
             return False
         rate = last.attrs.get("measure") if last.kind == "term" else None
+        if claim.measure in ("yoy", "qoq"):
+            # "AWS同比增长17%,增速较上季度的19%有所放缓": the (year-on-year) growth of the quarter before
+            growth = _GROWTH_RATE.search(self.folded, lead[0].start, last.start)
+            if rate == "qoq" and growth and claim.period is not None and claim.period.is_quarter:
+                claim.measure = "yoy"
+                claim.period, claim.readings = claim.period.previous(), []
+                return True
+            return False
         base_mark = last.mark if last.mark is not None and self._after_base(lead, len(lead) - 1) else None
         if rate not in ("yoy", "qoq") and base_mark is None:
             return False
@@ -1198,6 +1215,8 @@ class Resolver:
         return first
 
     def _metric_after(self, token: Token, right: list[Token]) -> Token | None:
+        if _ON_REVENUE.match(self.folded, token.end):
+            return None  # "earned $39.1 billion on revenue of $134.9 billion": not the revenue
         first = next((t for t in right if t.kind == "term" and self.folded[t.start : t.end] not in _CONNECTORS), None)
         if (
             first is not None
@@ -1232,7 +1251,10 @@ class Resolver:
         close_right = [
             t for t in terms_right if t.start - token.end <= 3 or t is (terms_right[0] if terms_right else None)
         ]
-        measures = {t.attrs.get("measure") for t in (*terms_lead, *terms_right[:3]) if "measure" in t.attrs}
+        measures = {
+            t.attrs.get("measure") for t in (*terms_lead, *terms_right[:3])
+            if "measure" in t.attrs and (token.aside or not t.aside or not self.bracket_owned)
+        }  # fmt: skip
         lead_measures = {t.attrs.get("measure") for t in terms_lead if "measure" in t.attrs}
         if claim.kind == "money" and claim.power < 6 and any("per_share" in t.attrs for t in terms_right[:2]):
             if _PRICE_BEFORE.search(self.folded, max(0, token.start - 16), token.start):
@@ -1524,7 +1546,9 @@ class Resolver:
         if after == "profit":
             after = "operating_income" if subject.member else None
         claim.share_of = whole or after or (subject.metric if subject.member else None) or "revenue"
-        if (not named_metric and (whole or after)) or (whole and previous is not None):
+        mismatched = (whole or after) not in (None, *_REVENUE_WORDS) and claim.metric in _REVENUE_WORDS
+        if (not named_metric and (whole or after)) or (whole and previous is not None) or mismatched:
+            # (a revenue as a share of operating income is no share: "以不到18%的营收贡献了公司约64%的营业利润")
             # "AWS贡献了公司超过60%的营业利润": AWS's operating income; "营业利益…年增7.8%,佔總營收比重
             # 約68%": a share of total revenue is of revenue, whatever the figure before was
             claim.metric = claim.share_of
@@ -1596,6 +1620,9 @@ class Resolver:
             assert token.mark is not None
             found, explicit = self._readings(token.mark, now), True
             self.relative = token.mark.kind == "rel"
+            if token.mark.kind == "rel" and token.mark.rel == "that_period" and current is not None and after_figure:
+                assert current.claim.period is not None
+                found = [current.claim.period, *current.claim.readings]  # "..., and over the same period"
             if token.mark.kind == "rel" and token.mark.rel == "prior_year" and after_figure and now is not None:
                 found = [now.year_ago()]  # "2024年营收为6380亿美元,上年为5748亿美元": the year before that one
             local = self.folded[token.end : token.end + 2].strip().startswith("的")
@@ -1621,6 +1648,11 @@ class Resolver:
             if current.compared is not None and current.compared.claim.period is not None:
                 found.append(current.compared.claim.period)
             explicit, source = current.own_period, "inherited"
+        elif (
+            (role == "eps" or role in _BASES) and current is not None and current.claim.period is None
+            and current.claim.reason == "no_period"
+        ):  # fmt: skip
+            pass  # "Net income in that quarter was $6.75 billion, or 65 cents": of a period the text leaves open
         elif (
             role == "eps" and current is not None and current.claim.period is not None
             and current.claim.kind == "money" and current.role != "eps" and current.claim.period_explicit
@@ -1688,6 +1720,8 @@ class Resolver:
             if claim.measure in ("level", "margin") and not own and not trailing:
                 # "高于一季度的0.12美元", "compared with Q3's $X": the figure is the base period's
                 claim.period, claim.readings = (base[0], base[1:]) if base else (None, [])
+                if current is None:
+                    source = "spoken"  # "营业利润率从上年同期的5.7%升至9.9%": what follows is of the period spoken of
             else:
                 claim.base = base[0] if base else None
                 period = claim.period
