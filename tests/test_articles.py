@@ -30,8 +30,21 @@ def test_article(name, read_store, filings_store):
     text = (HERE / f"{name}.txt").read_text(encoding="utf-8")
     report = check_text(store, text, spec["ticker"], lang="en", period=period)
     wrong = {c.quote: c.explanation for c in report.claims if c.verdict == "contradicted"}
-    assert set(wrong) == set(spec["errors"]), wrong
+    assert set(wrong) == set(spec["errors"]) | set(spec.get("false_alarms", {})), wrong
     for quote in spec.get("missed", {}):  # the backlog: not caught yet, and never called right
         assert {c.verdict for c in report.claims if c.quote == quote} == {"unverifiable"}, quote
     verdicts = Counter(c.verdict for c in report.claims)
     assert verdicts["supported"] >= spec["supported"], verdicts
+
+
+BACKLOG = [(name, quote) for name, spec in sorted(ARTICLES.items()) for quote in spec.get("false_alarms", {})]
+
+
+@pytest.mark.parametrize(("name", "quote"), BACKLOG)
+@pytest.mark.xfail(strict=True, reason="a correct figure check still calls wrong: see articles.toml")
+def test_false_alarm_backlog(name, quote, read_store, filings_store):
+    spec = ARTICLES[name]
+    store = read_store if spec["ticker"] == "AMZN" else filings_store[0]
+    period = parse_label(spec["period"]) if "period" in spec else None
+    report = check_text(store, (HERE / f"{name}.txt").read_text(encoding="utf-8"), spec["ticker"], period=period)
+    assert all(c.verdict != "contradicted" for c in report.claims if c.quote == quote)

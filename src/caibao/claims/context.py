@@ -184,6 +184,8 @@ class Context:
         """What a period compared with names: "较前一年", "较上季" are relative to the claim's period."""
         if mark.kind == "rel" and mark.rel in ("last_year", "prior_year", "year_ago"):
             return [period.year_ago()]
+        if mark.kind == "rel" and mark.rel == "two_years_ago":
+            return [period.year_ago().year_ago()]
         if mark.kind == "rel" and mark.rel == "previous_quarter" and period.is_quarter:
             return [period.previous()]
         return self.readings(mark, period)
@@ -219,6 +221,8 @@ class Context:
         base = current or doc
         if kind == "that_period":
             return []
+        if kind == "two_years_ago":
+            return [base.year_ago().year_ago()] if base else []
         if kind in ("current_quarter", "spoken_quarter"):
             return [doc] if doc and doc.is_quarter else []
         if kind == "previous_quarter":

@@ -85,7 +85,8 @@ def base_terms() -> dict[str, dict[str, str]]:
         add(words, "qual", kind)
     periods = raw["periods"]
     for kind in ("current_quarter", "previous_quarter", "year_ago", "same_period", "full_year", "last_year",
-                 "prior_year", "this_year", "next_quarter", "spoken_quarter", "that_period"):  # fmt: skip
+                 "prior_year", "this_year", "next_quarter", "spoken_quarter", "that_period",
+                 "two_years_ago"):  # fmt: skip
         add(periods[kind], "rel", kind)
     return terms
 
