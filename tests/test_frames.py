@@ -314,6 +314,18 @@ READINGS = [
              "17.1%.", "15.4%", "supported", "gross_profit", "Automotive", "2025Q2", "margin"),
     ("TSLA", "In the second quarter of 2025 report, the 2Q24 net income shown above ($1.40 billion, or $0.40 per "
              "diluted share) is the restated figure.", "$0.40", "supported", "eps_diluted", "", "2024Q2", "level"),
+    # fifth round: a year opening a clause after "；", a direction after the points, 增速較上季度的X%
+    ("NFLX", "回顧過去，Netflix在2024全年營收為390.01億美元、營業利益104.18億美元；更早的2022年營收僅316.16億美元，"
+             "淨利44.92億美元。", "44.92億美元", "supported", "net_income", "", "FY2022", "level"),
+    ("TSLA", "In the second quarter of 2025, the operating margin was 4.1%, about 2.2 percentage points lower than "
+             "the 6.3% a year earlier.", "2.2 percentage points", "supported", "operating_income", "", "2025Q2", "pp"),
+    ("AMZN", "亚马逊2025年第一季度AWS云服务销售额292.67亿美元，同比增长17%，增速较上季度的19%有所放缓。", "19%",
+     "supported", "revenue", "AWS", "2024Q4", "yoy"),
+    ("AMZN", "亚马逊2024年第二季度营收1,479.8亿美元。整体营业利润率从上年同期的5.7%升至9.9%。", "9.9%",
+     "supported", "operating_income", "", "2024Q2", "margin"),
+    ("AMZN", "亚马逊2024年第二季度营收1,479.8亿美元。截至6月底的过去十二个月，经营活动现金流增长75%至1,079.52亿美元，"
+             "自由现金流为529.73亿美元，上年同期仅78.78亿美元。", "78.78亿美元",
+     "supported", "free_cash_flow", "", "2023Q2", "level"),
     # a cause opened by 主要由于 is no figure of its own
     ("AMZN", "亚马逊2025年第四季度营业利润为250亿美元,主要由于AWS利润增长。", "250亿美元",
      "supported", "operating_income", "", "2025Q4", "level"),
@@ -439,6 +451,11 @@ IN_ARTICLE = [
              "Data center revenue rose 56% to $41.1 billion in the quarter ended July 27. "
              "Within the unit, networking revenue jumped 98% to $7.3 billion.",
      "2026Q2", "$7.3 billion", "supported", "Networking", "2026Q2"),
+    # a dateline's quarter, named first, over a comparison's year further on
+    ("AMZN", "Amazon Sales Rise\n\nSEATTLE, Aug. 1, 2025 — Amazon.com Inc. reported second-quarter net sales of "
+             "$167.7 billion on Thursday. Net income rose to $18.2 billion, or $1.68 a diluted share, compared with "
+             "$13.5 billion, or $1.26 a share, in the second quarter of 2024.", "2025Q2", "$167.7 billion",
+     "supported", "", "2025Q2"),
     # a paragraph's label holds for its paragraph; guidance without a period is the next quarter's
     ("AMZN", "$AMZN Q4'25 thread\n\n7/ Full year FY25: Rev $716.9B (+12%). "
              "OI $80.0B (+17%), op margin 11.2%.\n"
@@ -465,3 +482,17 @@ def test_in_article(stores, ticker, text, article, quote, verdict, member, perio
     report = check_text(store, text, ticker, lang="en", period=parse_label(article))
     claim = next(c for c in report.claims if c.quote == quote)
     assert (claim.verdict, claim.segment, str(claim.period)) == (verdict, member, period), claim.explanation
+
+
+def test_a_datelines_quarter_named_first_is_the_one_reported(stores):
+    """ "SEATTLE, Aug. 1, 2025 — ... second-quarter ..., compared with ... in the second quarter of
+    2024": the article reports 2025Q2, not the year-ago quarter its comparison names (a regression:
+    this one phrase once turned 44 correct figures of an article into false alarms)."""
+    text = (
+        "Amazon Sales Rise\n\nSEATTLE, Aug. 1, 2025 — Amazon.com Inc. reported second-quarter net sales of $167.7 "
+        "billion on Thursday. Net income rose to $18.2 billion, or $1.68 a diluted share, compared with $13.5 billion, "
+        "or $1.26 a share, in the second quarter of 2024."
+    )
+    report = check_text(stores["bundled"], text, "AMZN", lang="en")
+    assert str(report.period) == "2025Q2"
+    assert {c.quote: c.verdict for c in report.claims}["$167.7 billion"] == "supported"

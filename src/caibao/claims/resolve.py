@@ -563,6 +563,7 @@ class Resolver:
             if self.folded[max(0, start - 1) : start] == ";":
                 guidance = False  # "...; above the guided top end of $213 billion; the first quarter above..."
                 condition = basis = None
+                frame = self._topic_period(sentence, tokens) or frame  # "；更早的2022年營收僅…,淨利…"
             cause = self._cause(tokens, start)
             numbers = [i for i, t in enumerate(tokens) if t.kind == "num"]
             if not numbers:
@@ -709,13 +710,13 @@ class Resolver:
         claims += self._streaks(sentence, readings, text)
         return claims
 
-    def _topic_period(self, sentence: Sentence) -> list[FiscalLabel] | None:
+    def _topic_period(self, sentence: Sentence, tokens: list[Token] | None = None) -> list[FiscalLabel] | None:
         """A period a Chinese sentence opens with, before its first metric and figure ("Alphabet在2022年
         營收為2,828.36億美元、淨利599.72億美元,稀釋後EPS僅4.56美元"): the sentence's topic, for every
         figure after it that names no period of its own."""
         if not _HAN.search(self.folded, sentence.start, sentence.end):
             return None
-        for t in sentence.tokens:
+        for t in sentence.tokens if tokens is None else tokens:
             if t.mark is not None:
                 if t.mark.kind == "rel":
                     return None
@@ -1490,8 +1491,8 @@ class Resolver:
             claim.measure = "pp"
             measures = {t.attrs.get("measure") for t in (*_terms(lead), *_terms(right)) if "measure" in t.attrs}
             claim.alt_measures = ["qoq"] if "qoq" in measures else ["yoy"]
-            if _down(lead):
-                _negate(claim)
+            if _down(lead) or (not _direction(lead) and _down(right[:1])):
+                _negate(claim)  # "下降2.0个百分点", "2.2 percentage points lower than the 6.3%"
         elif role == "share":
             claim.measure = "share"
             share = next((t for t in (*_terms(lead), *_terms(right[:2])) if t.attrs.get("measure") == "share"), None)
