@@ -380,22 +380,6 @@ def reported_period(
                     counts[label] = counts.get(label, 0) + 1
         if counts:
             found = [max(counts, key=lambda label: (counts[label], label))]
-    if not found and day is not None:
-        for token in tokens:
-            if token.start > 600:
-                break
-            mark = token.mark
-            if mark is None:
-                continue
-            if mark.kind == "quarter" and not mark.groups.get("y"):
-                label = calendar.latest_before(day, _quarter(mark.groups["q"]))
-            elif mark.kind == "rel" and mark.rel == "full_year":
-                label = calendar.latest_before(day, None)
-            else:
-                continue
-            if label:
-                found = [label]
-                break
     # "第四季度及全年": the quarter, unless the store has nothing for it (a 10-K alone gives the year).
     held = [label for label in found if index.get("revenue", label) is not None]
     return held[:1] or found[:1]
