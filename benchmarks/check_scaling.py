@@ -97,8 +97,9 @@ def whole_process(text: str, store: Path, repeat: int) -> float:
         best = float("inf")
         for _ in range(repeat):
             start = time.perf_counter()
+            # No time limit: the point is how long the largest inputs take, past the default 10 s too.
             command = [sys.executable, "-m", "caibao", "check", str(article), "--ticker", "AMZN", "--format", "json",
-                       "-o", str(out)]  # fmt: skip
+                       "-o", str(out), "--time-limit", "0"]  # fmt: skip
             env = {**os.environ, "CAIBAO_DB": str(store), "PYTHONPATH": str(REPO / "src")}
             subprocess.run(command, check=True, env=env)
             best = min(best, time.perf_counter() - start)

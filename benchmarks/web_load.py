@@ -89,9 +89,8 @@ def main() -> None:
         f"{args.concurrency} concurrent `POST /api/check` of seed 002 ({len(text):,} characters, 81 claims each) "
         f"against `caibao serve` on 127.0.0.1: {failures} failed; p50 {statistics.median(latencies) * 1000:.0f} ms, "
         f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms; all done in "
-        f"{wall:.1f} s ({args.concurrency / wall:.0f} checks/s). The server answers from a thread pool in one "
-        "Python process and takes checks one at a time, first come first served: the p50 is the middle of "
-        "the queue, the p99 its end, and throughput that of one core.",
+        f"{wall:.1f} s ({args.concurrency / wall:.0f} checks/s). Checks run in the server's pool of worker "
+        "processes (one per CPU), first come first served: the p50 is the middle of the queue, the p99 its end.",
     ]
     report = "\n".join(lines)
     print(report)

@@ -46,14 +46,14 @@ def store(db_path: Path):
 @pytest.fixture(scope="session")
 def read_store(seeded_db: Path):
     """The seeded store, for tests that only read it."""
-    with Store.open(seeded_db) as s:
+    with Store.open(seeded_db, read_only=True) as s:
         yield s
 
 
 @pytest.fixture(scope="session")
 def amzn(seeded_db: Path):
     """AMZN's facts as an index (read-only use)."""
-    with Store.open(seeded_db) as s:
+    with Store.open(seeded_db, read_only=True) as s:
         return s.index("AMZN")
 
 

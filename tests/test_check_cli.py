@@ -56,10 +56,12 @@ def test_stdin_ticker_detection_and_fail_on(db_path):
 def test_errors(db_path, tmp_path):
     result = caibao("check", str(tmp_path / "none.txt"), db=db_path)
     assert result.returncode == 1 and result.stderr.strip() == f"caibao: {tmp_path / 'none.txt'}: no such file"
-    bad = tmp_path / "latin1.txt"
-    bad.write_bytes("營收".encode("big5"))
-    result = caibao("check", str(bad), db=db_path)
-    assert result.returncode == 1 and "not UTF-8 text" in result.stderr
+    big5 = tmp_path / "big5.txt"
+    big5.write_bytes("營收".encode("big5"))  # read as Big5 (tests/test_hostile_cli.py): no company in it
+    result = caibao("check", str(big5), db=db_path)
+    assert (
+        result.returncode == 1 and result.stderr == "caibao: big5.txt: no company detected; say which with --ticker\n"
+    )
     result = caibao("check", "-", db=db_path, stdin="no company named here: 14%")
     assert result.returncode == 1 and "no company detected" in result.stderr
 

@@ -115,7 +115,7 @@ def test_empty_file_and_missing_ticker():
 def test_file_errors(tmp_path):
     binary = tmp_path / "latin1.csv"
     binary.write_bytes(HEADER.encode() + b"\n" + GOOD.encode() + b"\xff\n")
-    with pytest.raises(IngestError, match="latin1.csv: not UTF-8 text"):
+    with pytest.raises(IngestError, match="latin1.csv:2: field 'note': not UTF-8 text"):
         read_csv_facts(binary, ticker="AMZN")
     huge = tmp_path / "huge.csv"
     with huge.open("wb") as f:  # sparse: the size check must refuse it before reading a byte

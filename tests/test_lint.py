@@ -10,7 +10,8 @@ from .conftest import REPO
 
 
 @pytest.mark.parametrize(
-    "args", [["check", "src", "tests", "benchmarks"], ["format", "--check", "src", "tests", "benchmarks"]]
+    "args",
+    [["check", "src", "tests", "benchmarks", "fuzz"], ["format", "--check", "src", "tests", "benchmarks", "fuzz"]],
 )
 def test_ruff(args):
     ruff = shutil.which("ruff", path=str(REPO / ".venv" / "bin")) or shutil.which("ruff")

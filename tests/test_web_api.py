@@ -63,7 +63,7 @@ def test_user_text_is_escaped_and_uploads_are_bounded(web_base):
 def asgi_schema(seeded_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("schema") / "s.duckdb"
     shutil.copy(seeded_db, db)
-    app = create_app(db)
+    app = create_app(db, workers=1, hosts=("testserver",))  # the in-process client's host name
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
     app.state.service.close()
 

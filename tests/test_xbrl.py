@@ -40,7 +40,7 @@ def test_transformation_formats(text, fmt, value):
 
 @pytest.mark.parametrize(
     ("text", "fmt"),
-    [("abc", "ixt:num-dot-decimal"), ("1,2", "ixt:date-day-month"), ("seven hundred", "ixt-sec:numwordsen")],
+    [("abc", "ixt:num-dot-decimal"), ("1,2", "ixt:date-day-month"), ("seven hundred and", "ixt-sec:numwordsen")],
 )
 def test_bad_values_are_named(text, fmt):
     with pytest.raises(IngestError, match="^x: "):
@@ -111,16 +111,10 @@ def malformed(shared) -> dict[str, tuple[bytes, str]]:
         "laughs.xml": (BILLION_LAUGHS, "declares XML entities"),
         "external.xml": (EXTERNAL_ENTITY, "declares XML entities"),
         "namespace.xml": (b'<?xml version="1.0"?><xbrl xmlns="urn:not-xbrl"/>', "neither XHTML"),
-        "nonnumeric.htm": (inline(fact("about 5")), "fact ? (us-gaap:Revenues): 'about 5' is not a number"),
-        "nocontext.htm": (inline(fact("5", context="nowhere")), "context 'nowhere' is not defined"),
-        "badvalue.htm": (real.replace(b">59,248<", b">59,24B<", 1), "'59,24B' is not a number"),
-    }
+    }  # one unreadable fact no longer costs the document: tests/test_hostile_ingest.py
 
 
-@pytest.mark.parametrize(
-    "name", ["truncated.htm", "laughs.xml", "external.xml", "namespace.xml", "nonnumeric.htm", "nocontext.htm",
-             "badvalue.htm"],
-)  # fmt: skip
+@pytest.mark.parametrize("name", ["truncated.htm", "laughs.xml", "external.xml", "namespace.xml"])
 def test_malformed_input_is_refused_and_store_unchanged(shared, store, tmp_path, name):
     data, message = malformed(shared)[name]
     path = tmp_path / name

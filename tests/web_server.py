@@ -20,8 +20,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(db: Path):
-    app = create_app(db)
+def running(db: Path, workers: int | None = 2, time_limit: float = 30.0):
+    app = create_app(db, workers=workers, time_limit=time_limit)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

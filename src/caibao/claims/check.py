@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from caibao.claims.context import Calendar, Context, dateline, reported_period
+from caibao.claims.decode import refuse_surrogates
 from caibao.claims.explain import Explainer, language_of
-from caibao.claims.html_text import Grid, html_to_text_and_tables
+from caibao.claims.html_text import Grid, html_to_text_and_tables, source_span
 from caibao.claims.model import Claim
 from caibao.claims.normalize import fold
 from caibao.claims.resolve import Resolver
@@ -23,6 +26,11 @@ from caibao.facts.periods import FiscalLabel
 from caibao.facts.store import Store
 
 MAX_CHARS = 2_000_000
+# Figures one check reads, at most: each claim costs some 7.5 KB while it is worked out, so a text
+# of nothing but numbers ("1% 1% 1% ...", 500,000 of them in a megabyte) would take gigabytes.
+# Real articles have hundreds; a 10-K, a few thousand; the densest benchmark text, 41,000.
+MAX_FIGURES = 50_000
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 @dataclass
@@ -78,7 +86,13 @@ def check_source(
     keep its indexes in memory)."""
     if len(source) > MAX_CHARS:
         raise CaibaoError(f"{document}: {len(source)} characters is over the {MAX_CHARS}-character limit")
+    refuse_surrogates(source, document)
     text, offsets, grids = html_to_text_and_tables(source) if html else (source, None, None)
+    # Counted before anything is built: digit runs outnumber figures (years, "10-K", page numbers),
+    # so a text past three times the figure limit cannot pass it, and is refused in milliseconds.
+    runs = sum(1 for _ in _DIGIT_RUN.finditer(text))
+    if runs > 3 * MAX_FIGURES:
+        raise CaibaoError(f"{document}: {runs:,} numbers is over what one check reads; check it in parts")
     folded = fold(text)
     ticker = (ticker or detect(folded) or "").upper()
     if not ticker:
@@ -86,7 +100,7 @@ def check_source(
     report = check_with_index(index_of(ticker), text, folded, ticker, document, lang, period, tickers, grids)
     if offsets is not None:
         for claim in report.claims:
-            claim.start, claim.end = offsets[claim.start], offsets[claim.end - 1] + 1
+            claim.start, claim.end = source_span(source, text, offsets, claim.start, claim.end)
         report.text = source
     return report
 
@@ -144,6 +158,11 @@ def _check(
 ) -> Report:
     vocab = filer_vocabulary(index, ticker, tickers)
     tokens = tokenize(folded, vocab)
+    figures = sum(t.kind == "num" for t in tokens)
+    if figures > MAX_FIGURES:
+        raise CaibaoError(
+            f"{document}: {figures:,} figures is over the {MAX_FIGURES:,} one check reads; check it in parts"
+        )
     calendar = Calendar.of(index)
     day = dateline(text, folded)
     reported = [period] if period else reported_period(folded, tokens, calendar, day, index)
@@ -162,11 +181,50 @@ def _check(
             continue
         claims.extend(resolver.sentence(sentence))
     _carry_repeated_figures(claims)
-    say = Explainer(lang or language_of(text), ticker)
-    for claim in claims:
-        verify(claim, index, say)
+    _verify_all(claims, index, Explainer(lang or language_of(text), ticker))
     claims.sort(key=lambda c: (c.start, c.end))
     return Report(document, ticker, text, claims, context.period)
+
+
+# What a claim is, apart from where it stands: verify() reads none of _WHERE (nor does what it calls).
+_WHERE = frozenset({"quote", "start", "end", "sentence", "in_table"})
+_LISTS = tuple(f.name for f in fields(Claim) if f.name not in _WHERE and f.default_factory is list)
+_DICTS = tuple(f.name for f in fields(Claim) if f.name not in _WHERE and f.default_factory is dict)
+_SCALARS = tuple(f.name for f in fields(Claim) if f.name not in _WHERE and f.name not in _LISTS + _DICTS)
+_scalars = attrgetter(*_SCALARS)
+
+
+def _verify_all(claims: list[Claim], index: FactIndex, say: Explainer) -> None:
+    """Verify every claim, once for each distinct claim: a figure said again with the same subject,
+    period and reading gets the same verdict, so it is copied, not worked out again. A repeated
+    line ("$1 $1 $1 …", a paragraph pasted twice) then costs a look-up a copy, not a check."""
+    done: dict[tuple, tuple] = {}
+    for claim in claims:
+        try:
+            key = _key(claim)
+            outcome = done.get(key)
+        except TypeError:  # a reason's argument that is no key (none is today): verified on its own
+            verify(claim, index, say)
+            continue
+        if outcome is None:
+            verify(claim, index, say)
+            done[key] = (_scalars(claim), *(getattr(claim, n) for n in _LISTS + _DICTS))
+            continue
+        for name, value in zip(_SCALARS, outcome[0], strict=True):
+            setattr(claim, name, value)
+        for name, value in zip(_LISTS + _DICTS, outcome[1:], strict=True):
+            setattr(claim, name, value.copy())  # each claim its own lists: a later edit of one is its own
+
+
+def _key(claim: Claim) -> tuple:
+    # str(stated) besides the scalars' equality: Decimal("1.50") == Decimal("1.5"), but the places
+    # written show in the explanation
+    return (
+        _scalars(claim),
+        str(claim.stated),
+        *(tuple(getattr(claim, n)) for n in _LISTS),
+        *(tuple(sorted(getattr(claim, n).items())) for n in _DICTS),
+    )
 
 
 def _outside(tokens: list, spans: list[tuple[int, int]]) -> list:

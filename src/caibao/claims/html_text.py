@@ -9,6 +9,7 @@ over every column under it, as the page shows it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -42,6 +43,9 @@ _BLOCK = {
 }
 _SKIP = {"script", "style", "head", "template", "noscript"}
 MAX_SPAN = 64
+# ASCII digits only (str.isdigit() passes "²", which int() refuses), and a run of more than six
+# taken as MAX_SPAN without int(), which refuses one of over 4,300 digits.
+_SPAN = re.compile(r"\s*0*([0-9]*)\s*")
 
 
 @dataclass
@@ -123,8 +127,11 @@ class _Extractor(HTMLParser):
             self._emit("| ", self._pos())
             span = 1
             for name, value in attrs:
-                if name == "colspan" and value and value.strip().isdigit():
-                    span = max(1, min(MAX_SPAN, int(value.strip())))
+                if name == "colspan" and value:
+                    written = _SPAN.fullmatch(value)
+                    if written is not None and written.group(1):
+                        digits = written.group(1)
+                        span = MAX_SPAN if len(digits) > 6 else max(1, min(MAX_SPAN, int(digits)))
             self.cell = (len(self.chars), span)
         elif tag in _BLOCK:
             self._emit("\n", self._pos())
@@ -159,6 +166,26 @@ class _Extractor(HTMLParser):
 
     def handle_charref(self, name: str) -> None:
         self._emit(unescape(f"&#{name};"), self._pos())
+
+
+# A character or entity reference as the tokenizer reads one (the semicolon may be left off).
+_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[a-zA-Z][-.a-zA-Z0-9]*);?")
+
+
+def source_span(source: str, text: str, offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    """Where text[start:end] (as html_to_text read it) stands in `source`. A span ending in a
+    character that a reference stood for ("19&#37;") ends after the whole reference, not at "19&"."""
+    if end <= start:
+        at = offsets[start] if start < len(offsets) else len(source)
+        return at, at
+    last = offsets[end - 1]
+    stop = last + 1
+    found = _REFERENCE.match(source, last) if source.startswith("&", last) else None
+    if found is not None:
+        meant = unescape(found.group())
+        if meant != found.group() and text[end - 1] in meant:  # a reference, not a bare "&" ("AT&T")
+            stop = found.end()
+    return offsets[start], stop
 
 
 def html_to_text(source: str) -> tuple[str, list[int]]:

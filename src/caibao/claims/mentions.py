@@ -18,6 +18,9 @@ from caibao.claims.vocab import base, trie_pattern
 
 HUNDRED = Decimal(100)
 MAX_DIGITS = 20  # more digits than any amount a filing states: a code or noise, not a figure
+# The longest Chinese numeral a figure is written with before its 万/亿 is "九千九百九十九" (seven);
+# a longer run ("一千二百一千二百…") is no number, and read as one it would only be a wrong one.
+MAX_CHINESE = 10
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def _pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _DATE_AFTER = re.compile(r"\s?(?:年|月|日|号|季|个月|个季度|个交易日|天|周|财年|年度|位(?!数)|个?小时|分钟)")
 _LETTER_BEFORE = re.compile(r"[a-z]$")
+_EXPONENT = re.compile(r"e[+-]?\d++")
 _CASHTAG_END = re.compile(r"[a-z)]")
 _UNIT_ONLY = re.compile(r"[十百千万亿兆]+")  # no digit word: a scale, not an amount
 _VAGUE_BEFORE = re.compile(r"(?:数|几|单位\s?[::]?\s?)$")
@@ -101,6 +105,12 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
         pos = m.end()
         if m.group("num") and _LETTER_BEFORE.search(text, max(start, m.start("num") - 1), m.start("num")):
             continue  # Trainium2, EC2, S3: names, not figures
+        exponent = _EXPONENT.match(text, m.end("num")) if m.group("num") else None
+        if exponent is not None:
+            # "1e400", "2.5e+9%": no article writes a figure so, and read as "$1" or "9%" it would be a
+            # false alarm; the exponent's digits go with it
+            pos = exponent.end()
+            continue
         if m.group("cur") == "$" and m.start("cur") > 0 and _CASHTAG_END.match(text, m.start("cur") - 1):
             continue  # "$Meta Platforms(META)$ 2024全年": a cashtag's closing sign, not dollars
         if _DATE_AFTER.match(text, m.end()):
@@ -114,6 +124,8 @@ def find_mentions(text: str, start: int = 0, end: int | None = None, table: bool
         ):
             continue  # "营收(百万美元)": the unit a title gives, no figure
         if m.group("num") and sum(ch.isdigit() for ch in m.group("num")) > MAX_DIGITS:
+            continue
+        if m.group("cn") and len(m.group("cn")) > MAX_CHINESE:
             continue
         after = m.end()
         if table and m.group("neg") == "(" and text.startswith(")", after) and text.startswith("%", after + 1):
@@ -161,6 +173,8 @@ def _listed(m: re.Match[str], after: Mention) -> Mention:
 
 
 def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> Mention | None:
+    if not (mult or unit or table or m.group("cur")):
+        return None  # a bare number in prose (a year, a count of things): what the end would say, sooner
     value, places = parse_number(m.group("num") or m.group("cn"))
     unit_kind = _unit_kind(unit) if unit else ""
     symbol = m.group("cur") or ""
@@ -180,6 +194,9 @@ def _mention(m: re.Match[str], mult: str, unit: str, stop: int, table: bool) -> 
     elif unit_kind == "tenths":  # 6成 = 60%
         kind, value, step = "percent", value * 10, step * 10
     elif unit_kind == "digits":  # 三位数 growth: at least 100%
+        if places or not 1 <= value <= MAX_DIGITS:
+            # "202612位数", "1.5位数": no growth rate has so many digits, and 10**202611 takes minutes
+            return None
         kind, value, step, qualifier = "percent", Decimal(10) ** (int(value) - 1), HUNDRED, "at_least"
     elif foreign:
         kind = "foreign"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from caibao.claims.check import Report, check_with_index
-from caibao.claims.html_text import html_to_text_and_tables
+from caibao.claims.html_text import html_to_text_and_tables, source_span
 from caibao.claims.normalize import fold
 from caibao.errors import CaibaoError
 from caibao.facts.derive import derive
@@ -112,6 +112,6 @@ def check_own_index(data: bytes, name: str, lang: str | None = "en") -> tuple[Re
         index, text, fold(text), ticker, name, lang, period, (ticker,), grids, (section.start, section.end)
     )
     for claim in report.claims:
-        claim.start, claim.end = offsets[claim.start], offsets[claim.end - 1] + 1
+        claim.start, claim.end = source_span(source, text, offsets, claim.start, claim.end)
     report.text = source
     return report, index

@@ -87,7 +87,8 @@ def to_table(report: Report) -> Group:
             if x
         )
         explanation = claim.explanation + (f" ({claim.cause})" if claim.cause else "")
-        table.add_row(Text(claim.verdict, _STYLE[claim.verdict]), claim.quote, about, explanation)
+        # Text, not str: Rich would read "[iPhone]" or a "[/x]" quoted from the article as markup.
+        table.add_row(Text(claim.verdict, _STYLE[claim.verdict]), Text(claim.quote), Text(about), Text(explanation))
     return Group(head, table)
 
 

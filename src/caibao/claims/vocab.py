@@ -112,7 +112,13 @@ class Vocabulary:
         the matches: linear in both."""
         end = len(text) if end is None else end
         best: dict[int, int] = {}
-        for last, size in self.automaton.iter(text, start, end):
+        # The automaton copies the whole string it is given, whatever the bounds: on a table cell of
+        # a 1 M-character text, iter(text, start, end) costs the text, and reading every cell cost
+        # cells x text. A slice costs only the span; the word-boundary checks below still look at
+        # the characters around it in the text itself.
+        whole = start == 0 and end == len(text)
+        for found, size in self.automaton.iter(text if whole else text[start:end]):
+            last = found if whole else found + start
             first = last + 1 - size
             if size <= best.get(first, 0):
                 continue

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +28,9 @@ DbOption = Annotated[
         "--db", help="DuckDB facts store (default: $CAIBAO_DB, else the user data directory).", show_default=False
     ),
 ]
+
+
+DEFAULT_TIME_LIMIT = 10.0  # seconds a check may take, on the command line and in each server worker
 
 
 class Lang(StrEnum):
@@ -87,7 +93,7 @@ def brief(
     from caibao.brief.render import render
     from caibao.facts.store import Store
 
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         result = build_brief(store, ticker, period, lang.value)
     _write(render(result, form.value), output)
 
@@ -107,7 +113,7 @@ def facts(
     from caibao.facts.store import Store
 
     label = parse_label(period) if period else None
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         found = store.facts(ticker, metric=metric, member=segment, label=label)
         if not found:
             held = ", ".join(store.tickers()) or "none"
@@ -145,6 +151,10 @@ def check(
         bool,
         typer.Option("--own", help="ARTICLE is a 10-K/10-Q filing: check its MD&A against its own facts."),
     ] = False,
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", envvar="CAIBAO_TIME_LIMIT", help="Seconds a check may take (0: no limit).", min=0),
+    ] = DEFAULT_TIME_LIMIT,
     db: DbOption = None,
 ) -> None:
     """Find every numeric claim in ARTICLE and say whether the filings support it."""
@@ -161,7 +171,8 @@ def check(
         from caibao.facts.xbrl import MAX_BYTES
 
         data, name = _read_bytes(article, MAX_BYTES)
-        result, index = check_own_index(data, name, explain or "en")
+        with _time_limit(time_limit, name):
+            result, index = check_own_index(data, name, explain or "en")
     else:
         from caibao.facts.store import Store
 
@@ -169,17 +180,18 @@ def check(
         is_html = name.lower().endswith((".html", ".htm")) or text.lstrip()[:15].lower().startswith(
             ("<!doctype", "<html")
         )
-        with Store.open(db) as store:
+        with Store.open(db, read_only=True) as store, _time_limit(time_limit, name):
             result = check_text(store, text, ticker, document=name, html=is_html, lang=explain, period=label)
             index = store.index(result.ticker)
     chosen = form or (CheckFormat.table if sys.stdout.isatty() and output is None else CheckFormat.json)
     if chosen is CheckFormat.table and output is None:
         Console().print(render.to_table(result))
     elif chosen is CheckFormat.table:
-        console = Console(record=True, width=160)
-        with console.capture():
-            console.print(render.to_table(result))
-        _write(console.export_text(), output)
+        import io
+
+        console = Console(file=io.StringIO(), width=160, color_system=None)
+        console.print(render.to_table(result))
+        _write(console.file.getvalue(), output)  # type: ignore[attr-defined]
     elif chosen is CheckFormat.json:
         _write(render.to_json(result, index), output)
     else:
@@ -197,27 +209,41 @@ def _read_bytes(article: str, limit: int) -> tuple[bytes, str]:
         return data, "<stdin>"
     path = Path(article)
     if not path.is_file():
-        raise CaibaoError(f"{article}: no such file")
+        raise CaibaoError(f"{article}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
     if path.stat().st_size > limit:
         raise CaibaoError(f"{article}: {path.stat().st_size} bytes is over the {limit}-byte limit")
     return path.read_bytes(), path.name
 
 
 def _read_article(article: str, limit: int) -> tuple[str, str]:
-    if article == "-":
-        data = sys.stdin.buffer.read(limit * 4 + 1)
-        name = "<stdin>"
-    else:
-        path = Path(article)
-        if not path.is_file():
-            raise CaibaoError(f"{article}: no such file")
-        if path.stat().st_size > limit * 4:
-            raise CaibaoError(f"{article}: {path.stat().st_size} bytes is over the limit for an article")
-        data, name = path.read_bytes(), path.name
+    from caibao.claims.decode import decode_article
+
+    # A character is at most four bytes: the byte limit follows from the character limit.
+    data, name = _read_bytes(article, limit * 4)
+    return decode_article(data, name), name
+
+
+@contextmanager
+def _time_limit(seconds: float, name: str) -> Iterator[None]:
+    """End the work with a one-line error after `seconds` (0: no limit). SIGALRM interrupts pure
+    Python between bytecodes, which is all a check is, so this never waits on the work itself."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise CaibaoError(
+            f"{name}: the check took longer than its {seconds:g} s time limit "
+            "(--time-limit SECONDS, or CAIBAO_TIME_LIMIT, allows more)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return data.decode("utf-8-sig"), name
-    except UnicodeDecodeError as exc:
-        raise CaibaoError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @app.command()
@@ -261,14 +287,26 @@ def serve(
         str, typer.Option("--host", help="Address to bind; 127.0.0.1 keeps it to this machine.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Processes that run checks (default: one per CPU).", min=1)
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", envvar="CAIBAO_TIME_LIMIT", help="Seconds a check may take (0: no limit).", min=0),
+    ] = DEFAULT_TIME_LIMIT,
     db: DbOption = None,
 ) -> None:
     """The checker, the brief and the facts in a web page, and a JSON API (docs at /docs)."""
     import uvicorn
 
-    from caibao.web.app import create_app
+    from caibao.web.app import LOOPBACK, create_app
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    # Requests must name this server: on loopback, a page elsewhere cannot reach it by a name of
+    # its own pointing here (DNS rebinding); bound wider, the operator chose who may.
+    hosts = LOOPBACK if host in LOOPBACK else ("*",) if host in ("0.0.0.0", "::") else (*LOOPBACK, host)
+    app_ = create_app(db, workers=workers, time_limit=time_limit, hosts=hosts)
+    # A request still running when SIGTERM comes gets two seconds, then the workers are stopped.
+    uvicorn.run(app_, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
 
 
 @app.command()
@@ -280,6 +318,7 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Load filings and facts files into the store: each document whole or not at all."""
+    from rich.markup import escape
     from rich.progress import Progress
 
     from caibao.facts import ingest as loader
@@ -302,7 +341,7 @@ def ingest(
     for report in reports:
         typer.echo(report.summary())
         for warning in report.warnings:
-            console.print(f"  [yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+            console.print(f"  [yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if len(reports) > 1:
         totals = [sum(getattr(r, k) for r in reports) for k in ("added", "derived", "rejected")]
         typer.echo(f"{len(reports)} documents: {totals[0]} facts added, {totals[1]} derived, {totals[2]} rejected")
@@ -312,5 +351,8 @@ def main() -> None:
     try:
         app()
     except CaibaoError as exc:
-        Console(stderr=True).print(f"[bold red]caibao:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        from rich.markup import escape
+
+        # The message quotes the input: "[/x]" in a file must print as it is, not as markup.
+        Console(stderr=True).print(f"[bold red]caibao:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(1)

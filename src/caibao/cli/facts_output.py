@@ -7,6 +7,7 @@ import io
 import json
 
 from rich.table import Table
+from rich.text import Text
 
 from caibao.facts.model import Fact
 
@@ -69,5 +70,6 @@ def as_table(facts: list[Fact]) -> Table:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for f in facts:
         value = f"{f.value:,}" + (" *" if f.derived else "")
-        table.add_row(f.metric, f.member, f.label, value, f.unit, f"{f.source.document} {f.source.locator}")
+        cells = (f.metric, f.member, str(f.label), value, f.unit, f"{f.source.document} {f.source.locator}")
+        table.add_row(*(Text(c) for c in cells))  # never markup: members and documents come from files
     return table

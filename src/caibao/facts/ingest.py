@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,16 +47,24 @@ def inputs(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
     """(name, bytes) of every readable document under `paths`, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from inputs(sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p.name)))
+            try:
+                found = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p.name))
+            except OSError as exc:
+                raise IngestError(f"{exc.filename or path}: cannot list ({exc.strerror or exc})") from None
+            yield from inputs(found)
         elif not path.exists():
             raise IngestError(f"{path}: no such file or folder")
         elif path.suffix.lower() == ".zip":
             yield from _zip_members(path)
         elif _wanted(path.name):
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise IngestError(f"{path}: {size} bytes is over the {MAX_BYTES}-byte limit")
-            yield path.name, path.read_bytes()
+            try:
+                size = path.stat().st_size
+                if size > MAX_BYTES:
+                    raise IngestError(f"{path}: {size} bytes is over the {MAX_BYTES}-byte limit")
+                data = path.read_bytes()
+            except OSError as exc:
+                raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            yield path.name, data
         else:
             raise IngestError(f"{path}: not a filing (.htm, .xml), facts file (.csv, .json) or .zip")
 
@@ -68,23 +77,44 @@ def _wanted(name: str) -> bool:
 def _zip_members(path: Path) -> Iterator[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise IngestError(f"{path}: not a zip archive") from None
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and _wanted(Path(m.filename).name)]
         if len(archive.infolist()) > ZIP_MEMBERS:
             raise IngestError(f"{path}: more than {ZIP_MEMBERS} members; refused")
         if sum(m.file_size for m in members) > ZIP_TOTAL:
             raise IngestError(f"{path}: would inflate past {ZIP_TOTAL} bytes; refused (zip bomb?)")
+        inflated = 0
         for member in sorted(members, key=lambda m: m.filename):
             where = f"{path}:{member.filename}"
-            if member.file_size > MAX_BYTES or member.file_size > ZIP_RATIO * max(member.compress_size, 1):
+            if member.file_size > MAX_BYTES:
+                raise IngestError(f"{where}: {member.file_size} bytes is over the {MAX_BYTES}-byte limit")
+            if member.file_size > ZIP_RATIO * max(member.compress_size, 1):
                 raise IngestError(f"{where}: inflates {member.file_size} bytes from {member.compress_size}; refused")
-            with archive.open(member) as stream:
-                data = stream.read(MAX_BYTES + 1)  # the header can lie: never read past the limit
-            if len(data) > MAX_BYTES or len(data) > ZIP_RATIO * max(member.compress_size, 1):
+            if member.flag_bits & 0x1:
+                raise IngestError(f"{where}: encrypted; refused")
+            data = _read_member(archive, member, where)
+            # The header can lie: the sizes read are bounded too, one by one and together.
+            inflated += len(data)
+            if len(data) > MAX_BYTES or len(data) > ZIP_RATIO * max(member.compress_size, 1) or inflated > ZIP_TOTAL:
                 raise IngestError(f"{where}: inflates past its stated size; refused (zip bomb?)")
             yield Path(member.filename).name, data
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) -> bytes:
+    try:
+        with archive.open(member) as stream:
+            return stream.read(MAX_BYTES + 1)  # never past the limit, whatever the header says
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        # A bad CRC (a header that lied about the size, or a damaged archive), a broken stream.
+        raise IngestError(f"{where}: cannot be read from the archive ({exc})") from None
+    except NotImplementedError:  # a compression method zipfile does not know
+        raise IngestError(f"{where}: compression method {member.compress_type} is not supported; refused") from None
+    except OSError as exc:
+        raise IngestError(f"{where}: cannot be read from the archive ({exc.strerror or exc})") from None
 
 
 def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
@@ -95,6 +125,7 @@ def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
         facts = parse_csv_facts(decode(data, name), name=name, ticker=guess)
         return Prepared(name, sha, "csv", facts, True, {})
     notes: tuple[str, ...] = ()
+    rejected = 0
     if lower.endswith(".json"):
         converted = parse_companyfacts(data, name, ticker)
         kind = "companyfacts"
@@ -102,9 +133,10 @@ def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
         document = parse_xbrl(data, name)
         converted = convert(document, ticker)
         kind = "inline xbrl" if document.inline else "xbrl instance"
-        notes = tuple(document.warnings)  # each an inconsistent duplicate, left out
+        notes = tuple(document.warnings)  # unreadable facts and inconsistent duplicates, left out
+        rejected = document.rejected
     company = {"ticker": converted.ticker, "name": converted.name, "fiscal_year_end": converted.year_end}
-    return Prepared(name, sha, kind, converted.facts, False, company, notes, len(notes), converted.skipped)
+    return Prepared(name, sha, kind, converted.facts, False, company, notes, rejected, converted.skipped)
 
 
 def write(store: Store, prepared: Prepared) -> IngestReport:

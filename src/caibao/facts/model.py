@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from caibao.analysis.rounding import json_number
 from caibao.facts.periods import FiscalLabel
@@ -31,6 +33,27 @@ class Source:
     locator: str  # XBRL concept, or "line 123" of a CSV
     url: str = ""
     note: str = ""
+
+    @property
+    def href(self) -> str:
+        """`url` if it is safe to make a link of, else "": every page and file that shows a source
+        links through this, so a `javascript:` or `data:` URL from an ingested file stays text."""
+        return safe_href(self.url)
+
+
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f\\]")  # browsers drop or reinterpret these inside a scheme
+# A document beside the page: a file name or path of plain characters, an anchor after it at most.
+_RELATIVE = re.compile(r"\w[\w.~/-]*(?:#[\w.~-]*)?")
+
+
+def safe_href(url: str) -> str:
+    """An http(s) URL with a host, or a relative name (a document beside the page); else ""."""
+    if not url or _UNSAFE_IN_URL.search(url):
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url
+    return url if _RELATIVE.fullmatch(url) else ""
 
 
 @dataclass(frozen=True)

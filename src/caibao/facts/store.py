@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -76,7 +77,7 @@ class IngestReport:
     derived: int
     replaced: int
     unchanged: bool = False
-    rejected: int = 0  # filed facts left out: inconsistent duplicates
+    rejected: int = 0  # filed facts left out: unreadable ones, and inconsistent duplicates
     skipped: int = 0  # filed facts that map to no standard metric
     warnings: tuple[str, ...] = ()
 
@@ -90,22 +91,55 @@ class IngestReport:
 
 
 class Store:
-    def __init__(self, path: Path, seed: bool = True):
+    """The facts store. `read_only` opens it the way several processes can share it at once (a
+    running `caibao serve` and any number of reading commands); DuckDB lets one process write only
+    while no other has the file open, so reading commands never take the write lock they do not need.
+    """
+
+    def __init__(self, path: Path, seed: bool = True, read_only: bool = False):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(path))
-        except duckdb.IOException as exc:
-            raise CaibaoError(f"{path}: cannot open the facts store ({str(exc).splitlines()[0]})") from None
-        except duckdb.Error as exc:
-            raise CaibaoError(f"{path}: not a caibao facts store ({str(exc).splitlines()[0]})") from None
-        self.con.execute(SCHEMA)
-        if seed:
-            self.seed_bundled()
+        self.read_only = read_only
+        if read_only and not self._current(path, seed):
+            # First use (no file, an older schema, or a new bundled release): set it up once, writing.
+            Store(path, seed=seed).close()
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = _connect(path, read_only)
+        if not read_only:
+            self.con.execute(SCHEMA)
+            if seed:
+                self.seed_bundled()
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, seed: bool = True) -> Store:
-        return cls(resolve_db_path(path), seed=seed)
+    def open(cls, path: str | os.PathLike | None = None, seed: bool = True, read_only: bool = False) -> Store:
+        return cls(resolve_db_path(path), seed=seed, read_only=read_only)
+
+    @classmethod
+    def reading(cls, path: Path) -> Store:
+        """A read-only connection to a store already set up by `Store.open`, without the checks
+        `open` makes first (a server connects per request and has made them once at start)."""
+        store = cls.__new__(cls)
+        store.path, store.read_only, store.con = path, True, _connect(path, read_only=True)
+        return store
+
+    @staticmethod
+    def _current(path: Path, seed: bool) -> bool:
+        """Whether the store at `path` exists with today's schema and, if `seed`, today's bundled data."""
+        if not path.is_file():
+            return False
+        con = _connect(path, read_only=True)
+        try:
+            columns = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'sources'"
+            ).fetchall()}  # fmt: skip
+            if "as_of" not in columns:
+                return False
+            if not seed:
+                return True
+            known = dict(con.execute("SELECT document, sha256 FROM sources").fetchall())
+            return all(known.get(d.file) == _sha256(d.data()) for d in datasets())
+        finally:
+            con.close()
 
     def close(self) -> None:
         self.con.close()
@@ -199,6 +233,11 @@ class Store:
                 # until shown otherwise.
                 raise IngestError(f"{document}: {disagreements[0]}")
             con.execute("COMMIT")
+        except duckdb.Error as exc:
+            # The readers keep every value, precision, date and string within what the store holds
+            # (facts/bounds.py); should one slip through, it is still one line naming the document.
+            con.execute("ROLLBACK")
+            raise IngestError(f"{document}: the store refused it ({str(exc).splitlines()[0]})") from None
         except BaseException:
             con.execute("ROLLBACK")
             raise
@@ -319,6 +358,49 @@ def _summarise(broken: list[Broken]) -> tuple[str, ...]:
         more = f" (and in {len(found) - 1} more periods)" if len(found) > 1 else ""
         lines.append(found[0].message() + more)
     return tuple(lines)
+
+
+def store_version(path: Path) -> tuple[int, int]:
+    """The file's modification time and size, with its write-ahead log's: a reader holding facts in
+    memory compares this before trusting them, so an ingest made meanwhile is seen."""
+    stamp = 0, 0
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        stamp = stamp[0] ^ info.st_mtime_ns, stamp[1] + info.st_size
+    return stamp
+
+
+LOCK_WAIT = 10.0  # seconds to wait for another process to let go of the store
+
+
+def _connect(path: Path, read_only: bool, wait: float = LOCK_WAIT) -> duckdb.DuckDBPyConnection:
+    """A connection, waiting up to `wait` seconds while another process holds the file the other
+    way (a server reading it for a moment, an ingest writing it): they take turns, never fail."""
+    deadline = time.monotonic() + wait
+    pause = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.ConnectionException as exc:
+            if read_only and "different configuration" in str(exc):
+                # This process has the store open for writing already: read through that database.
+                return duckdb.connect(str(path))
+            raise CaibaoError(f"{path}: cannot open the facts store ({str(exc).splitlines()[0]})") from None
+        except duckdb.IOException as exc:
+            first = str(exc).splitlines()[0]
+            if "lock" not in first.lower():
+                raise CaibaoError(f"{path}: cannot open the facts store ({first})") from None
+            if time.monotonic() + pause > deadline:
+                raise CaibaoError(
+                    f"{path}: the facts store is still in use by another process after {wait:g} s ({first})"
+                ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+        except duckdb.Error as exc:
+            raise CaibaoError(f"{path}: not a caibao facts store ({str(exc).splitlines()[0]})") from None
 
 
 def _sha256(data: bytes) -> str:

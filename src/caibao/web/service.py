@@ -1,8 +1,8 @@
-"""The store behind the web pages: one DuckDB connection, guarded, with each filer's facts read once.
+"""What the web pages and the API ask of the store, and where the checks they order run.
 
-DuckDB connections are not shared across threads, and FastAPI serves requests from a thread pool,
-so every use of the store is serialised; checking an article needs only the in-memory index, so
-the expensive part runs outside the lock.
+Facts are read through a read-only `Reader` (connected per request, so the CLI, ingest included,
+keeps working while the server runs); checks run in a `CheckPool` of worker processes; kept
+results live in a file of their own beside the store, written by this process alone.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import json
 import threading
 from pathlib import Path
 
-from caibao.claims import report as render
-from caibao.claims.check import Report, check_source, detect_ticker
-from caibao.errors import NotFound
+import duckdb
+
+from caibao.errors import CaibaoError
 from caibao.facts.index import FactIndex
-from caibao.facts.store import Store
+from caibao.facts.store import Store, resolve_db_path
+from caibao.web.pool import Checked, CheckPool, Job
+from caibao.web.reader import Reader
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
@@ -26,76 +28,84 @@ CREATE TABLE IF NOT EXISTS checks (
 """
 
 
-class Service:
-    def __init__(self, db: str | Path | None = None):
-        self.store = Store.open(db)
+def kept_path(db: Path) -> Path:
+    """Where a server over `db` keeps check results: beside it, one file per store."""
+    return db.with_name(f"{db.stem}.checks.duckdb")
+
+
+class Kept:
+    """Check results, by id: the one writer of its file (a second server over the same store is
+    told so, not left to corrupt it)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise CaibaoError(f"{path}: cannot keep check results ({str(exc).splitlines()[0]})") from None
         self.lock = threading.Lock()
-        # Checks are pure Python: run side by side they only share one interpreter and all finish
-        # late together; one at a time, the first asked is the first answered.
-        self.checking = threading.Lock()
-        self._indexes: dict[str, FactIndex] = {}
+        self.con.execute(SCHEMA)
+
+    def put(self, key: str, document: str, checked: Checked) -> None:
         with self.lock:
-            self.store.con.execute(SCHEMA)
+            self.con.execute(
+                "INSERT OR REPLACE INTO checks (id, document, ticker, marked, result) VALUES (?, ?, ?, ?, ?)",
+                [key, document, checked.ticker, checked.marked, checked.result],
+            )
+
+    def get(self, key: str) -> tuple[str, dict] | None:
+        with self.lock:
+            row = self.con.execute("SELECT marked, result FROM checks WHERE id = ?", [key]).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
 
     def close(self) -> None:
-        self.store.close()
+        with self.lock:
+            self.con.close()
+
+
+class Service:
+    def __init__(self, db: str | Path | None = None, workers: int | None = None, time_limit: float = 10.0) -> None:
+        self.path = resolve_db_path(db)
+        Store.open(self.path, read_only=True).close()  # created and seeded once, here, if it must be
+        self.reader = Reader(self.path)
+        self.kept = Kept(kept_path(self.path))
+        self.pool = CheckPool(self.path, workers, time_limit)
+
+    def close(self) -> None:
+        self.pool.close()
+        self.kept.close()
 
     def tickers(self) -> list[str]:
-        with self.lock:
-            return self.store.tickers()
+        return list(self.reader.tickers())
 
     def index(self, ticker: str) -> FactIndex:
-        ticker = ticker.upper()
-        if ticker not in self._indexes:
-            with self.lock:
-                held = self.store.tickers()
-                if ticker not in held:
-                    raise NotFound(f"no facts for {ticker}; companies in the store: {', '.join(held)}")
-                self._indexes[ticker] = self.store.index(ticker)
-        return self._indexes[ticker]
+        return self.reader.index(ticker)
 
-    def company(self, ticker: str) -> str:
-        with self.lock:
-            return self.store.company_name(ticker)
-
-    def check(
+    async def check(
         self, text: str, ticker: str | None, document: str, is_html: bool, lang: str | None = None
-    ) -> tuple[str, Report]:
-        """Check an article and keep the result; returns (result id, report)."""
-
-        def detect(folded: str) -> str | None:
-            with self.lock:
-                return detect_ticker(self.store, folded)
-
-        with self.checking:
-            report = check_source(text, ticker, document, is_html, self.index, detect, lang)
-        key = hashlib.sha256("\0".join((report.ticker, document, lang or "", text)).encode()).hexdigest()[:20]
-        result = render.to_json(report, self.index(report.ticker))
-        with self.lock:
-            self.store.con.execute(
-                "INSERT OR REPLACE INTO checks (id, document, ticker, marked, result) VALUES (?, ?, ?, ?, ?)",
-                [key, document, report.ticker, render.marked_article(report), result],
-            )
-        return key, report
+    ) -> tuple[str, Checked]:
+        """Check an article in a worker and keep the result; returns (result id, result)."""
+        checked = await self.pool.check(Job(text, ticker, document, is_html, lang))
+        key = hashlib.sha256("\0".join((checked.ticker, document, lang or "", text)).encode()).hexdigest()[:20]
+        self.kept.put(key, document, checked)
+        return key, checked
 
     def saved(self, key: str) -> tuple[str, dict] | None:
         """(marked article, result) of a kept check."""
-        with self.lock:
-            row = self.store.con.execute("SELECT marked, result FROM checks WHERE id = ?", [key]).fetchone()
-        return (row[0], json.loads(row[1])) if row else None
+        return self.kept.get(key)
 
     def facts(self, ticker: str, metric: str | None, segment: str | None, period: str | None):
         from caibao.facts.periods import parse_label
 
         label = parse_label(period) if period else None
-        with self.lock:
-            return self.store.facts(ticker, metric=metric or None, member=segment or None, label=label)
+        with self.reader.store() as store:
+            return store.facts(ticker, metric=metric or None, member=segment or None, label=label)
 
     def brief(self, ticker: str, period: str, lang: str):
         from caibao.brief.build import build_brief
 
-        with self.lock:
-            return build_brief(self.store, ticker, period, lang)
+        with self.reader.store() as store:
+            return build_brief(store, ticker, period, lang)
 
     def periods(self, ticker: str) -> list[str]:
         from caibao.brief.build import available_periods
