@@ -96,6 +96,32 @@ def test_a_pathological_check_stops_at_its_limit_while_others_are_answered(serve
     assert again.status_code == 200
 
 
+def test_a_long_writer_on_the_store_does_not_break_the_checks(server):
+    """Regression: a worker started while an ingest held the store past the time limit left the
+    pool broken, and every later check was a 500 until a restart."""
+    base, db, _ = server
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(4); c.close()", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    during = httpx.post(f"{base}/api/check", json={"text": ORDINARY, "ticker": "AMZN"}, timeout=30)
+    assert during.status_code in (200, 503, 504), during.text
+    holder.wait(10)
+    after = httpx.post(f"{base}/api/check", json={"text": ORDINARY, "ticker": "AMZN"}, timeout=30)
+    assert after.status_code == 200 and after.json()["summary"]["supported"] == 1
+
+
+def test_an_article_over_the_byte_limit_is_refused_by_the_api_too(server):
+    base, _, _ = server
+    cjk = "營" * (MAX_ARTICLE // 3 + 10)  # under the limit in characters, over it in bytes
+    response = httpx.post(f"{base}/api/check", json={"text": cjk, "ticker": "AMZN"}, timeout=30)
+    assert response.status_code == 413 and len(response.content) < 500
+    page = httpx.get(f"{base}/check", params={"lang": "xx"})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+
+
 def test_the_timeout_page_is_in_the_readers_language(server):
     base, _, _ = server
     text = (RUN_ON * (600_000 // len(RUN_ON)))[:600_000]

@@ -28,6 +28,9 @@ LINKS = [
     ("https://", False),
     ("\x00javascript:alert(1)", False),
     ('x" onmouseover="alert(1)', False),
+    ("http://[::1", False),  # regression: urlsplit raised, and every page citing the fact was a 500
+    ("http://evil.example/x>[a](javascript:alert(1))", False),  # would end a Markdown autolink
+    ("https://example.com/a|b", False),  # would split a Markdown table cell
 ]
 
 

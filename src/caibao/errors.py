@@ -11,3 +11,7 @@ class IngestError(CaibaoError):
 
 class NotFound(CaibaoError):
     """The store holds nothing for what was asked (a company, a period, a kept result)."""
+
+
+class StoreBusy(CaibaoError):
+    """Another process held the store longer than a reader or writer waits for it."""

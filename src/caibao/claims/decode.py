@@ -9,6 +9,7 @@ encodings we know articles use; anything else, and anything that looks binary, i
 from __future__ import annotations
 
 import codecs
+import re
 
 from caibao.errors import CaibaoError
 
@@ -20,10 +21,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# What binary files people drop by mistake start with; named so the message says what it is.
+# What binary files people drop by mistake start with; named so the message says what it is. (A
+# Windows executable's "MZ" could begin a line of text: its NUL bytes give it away instead.)
 _MAGIC = (
     (b"\x7fELF", "an ELF executable"),
-    (b"MZ", "a Windows executable"),
     (b"%PDF", "a PDF (save it as text or HTML first)"),
     (b"PK\x03\x04", "a ZIP archive (a .docx or .xlsx is one)"),
     (b"\x89PNG", "a PNG image"),
@@ -34,8 +35,14 @@ _MAGIC = (
 )
 # Encodings charset-normalizer may choose from: the ones Chinese-language and English coverage of
 # US companies is published in. GBK and GB2312 text is GB18030 text (a superset), so one name covers all.
-CANDIDATES = ("gb18030", "big5", "big5hkscs", "cp950", "utf_16", "cp1252", "latin_1", "shift_jis", "euc_kr")
+# UTF-16 is read by its byte-order mark only: without one, any even-length file would "fit".
+CANDIDATES = ("gb18030", "big5", "big5hkscs", "cp950", "cp1252", "latin_1")
+SINGLE_BYTE = ("cp1252", "latin_1")
 _SAMPLE = 1 << 16  # bytes charset-normalizer looks at: enough to tell the encodings apart
+_HIGH = re.compile(rb"[\x80-\xff]")
+# Characters an article in Chinese or a Western language is made of: Latin-1 letters and signs,
+# general punctuation, CJK symbols, ideographs, full-width forms.
+_USUAL = re.compile("[\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def decode_article(data: bytes, name: str) -> str:
@@ -80,21 +87,49 @@ def _guess(data: bytes, name: str, error: UnicodeDecodeError) -> str:
 
     if b"\x00" in data[:_SAMPLE]:
         raise CaibaoError(f"{name}: binary data (NUL bytes), not an article's text")
-    # Judged on a sample, decoded whole: the library's cost then does not grow with the file.
-    best = charset_normalizer.from_bytes(data[:_SAMPLE], cp_isolation=list(CANDIDATES)).best()
-    if best is None:
+    # Only encodings that read the whole file strictly are candidates (a C decode each: cheap);
+    # the library then chooses among them on a sample, so its cost does not grow with the file.
+    # Western text has a few accented bytes in much ASCII; Chinese text, a high byte in every other
+    # one. The density says which family to choose from (a lone "\xe9s" reads as Big5 too).
+    high = len(_HIGH.findall(data[: 16 * _SAMPLE])) / max(1, min(len(data), 16 * _SAMPLE))
+    chinese = tuple(e for e in CANDIDATES if e not in SINGLE_BYTE)
+    fits: dict[str, str] = {}
+    for family in (SINGLE_BYTE, chinese) if high < 0.05 else (chinese, SINGLE_BYTE):
+        fits = fits or {enc: text for enc in family if (text := _decoded(data, enc)) is not None}
+    if not fits:
         raise CaibaoError(
             f"{name}: not UTF-8 ({error.reason} at byte {error.start}) and not GB18030, Big5, UTF-16 "
             "or another encoding caibao reads; save it as UTF-8"
         )
-    encoding = best.encoding
+    if len(fits) > 1:
+        best = charset_normalizer.from_bytes(_sample(data), cp_isolation=list(fits)).best()
+        if best is not None and best.encoding in fits:
+            return fits[best.encoding]
+    # One candidate, or the library finds every one too "chaotic" (emoji, mixed scripts): the
+    # reading with the fewest characters no article uses.
+    return min(fits.values(), key=_oddities)
+
+
+def _decoded(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        # The sample fitted; a later byte does not: the guess cannot be trusted for the whole file.
-        raise CaibaoError(
-            f"{name}: reads as {encoding} up to byte {exc.start}, then not ({exc.reason}); save it as UTF-8"
-        ) from None
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _sample(data: bytes) -> bytes:
+    """About 64 KB from the first byte that is not ASCII (the part that tells encodings apart), cut
+    at line ends: a cut inside a two-byte character would make every Chinese encoding look wrong."""
+    high = _HIGH.search(data)
+    start = data.rfind(b"\n", 0, high.start()) + 1 if high else 0
+    window = data[start : start + _SAMPLE]
+    end = window.rfind(b"\n")
+    return window[:end] if len(window) == _SAMPLE and end > 0 else window
+
+
+def _oddities(text: str) -> int:
+    sample = text[:_SAMPLE]
+    return sum(1 for ch in sample if ord(ch) > 0x7F and not _USUAL.match(ch))
 
 
 def refuse_binary(text: str, name: str) -> None:

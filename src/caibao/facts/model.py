@@ -41,7 +41,9 @@ class Source:
         return safe_href(self.url)
 
 
-_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f\\]")  # browsers drop or reinterpret these inside a scheme
+# Browsers drop or reinterpret control characters and backslashes inside a scheme; the rest would
+# end a Markdown autolink or an HTML attribute, or split a table cell, around the URL.
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f\\<>\"'`|]")
 # A document beside the page: a file name or path of plain characters, an anchor after it at most.
 _RELATIVE = re.compile(r"\w[\w.~/-]*(?:#[\w.~-]*)?")
 
@@ -50,7 +52,10 @@ def safe_href(url: str) -> str:
     """An http(s) URL with a host, or a relative name (a document beside the page); else ""."""
     if not url or _UNSAFE_IN_URL.search(url):
         return ""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": not a URL at all
+        return ""
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         return url
     return url if _RELATIVE.fullmatch(url) else ""

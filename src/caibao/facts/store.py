@@ -21,7 +21,7 @@ import duckdb
 import platformdirs
 
 from caibao.analysis.identities import Broken, check
-from caibao.errors import CaibaoError, IngestError
+from caibao.errors import CaibaoError, IngestError, StoreBusy
 from caibao.facts.bundled import datasets
 from caibao.facts.catalogue import catalogue
 from caibao.facts.csv_source import decode, parse_csv_facts
@@ -394,7 +394,7 @@ def _connect(path: Path, read_only: bool, wait: float = LOCK_WAIT) -> duckdb.Duc
             if "lock" not in first.lower():
                 raise CaibaoError(f"{path}: cannot open the facts store ({first})") from None
             if time.monotonic() + pause > deadline:
-                raise CaibaoError(
+                raise StoreBusy(
                     f"{path}: the facts store is still in use by another process after {wait:g} s ({first})"
                 ) from None
             time.sleep(pause)

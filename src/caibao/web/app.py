@@ -26,6 +26,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -33,7 +34,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from caibao.brief import render as brief_render
 from caibao.brief.i18n import LANGUAGES, Words
 from caibao.claims.decode import decode_article, refuse_surrogates
-from caibao.errors import CaibaoError, NotFound
+from caibao.errors import CaibaoError, NotFound, StoreBusy
 from caibao.web import guard
 from caibao.web.pool import Busy, CheckTimeout, PoolError, WorkerLost
 from caibao.web.service import Service
@@ -131,8 +132,8 @@ def create_app(
             body, status_code=status, headers={"Content-Security-Policy": guard.PAGE_POLICY.format(nonce=nonce)}
         )
 
-    def lang_of(request_lang: str | None, accept: str = "") -> str:
-        """The reader's language: the one asked for, else the browser's first we have, else zh-Hant."""
+    def lang_of(request_lang: str | None, accept: str = "", default: str = "zh-Hant") -> str:
+        """The reader's language: the one asked for, else the browser's first we have, else `default`."""
         if request_lang in LANGUAGES:
             return request_lang
         for tag in (part.split(";")[0].strip().lower() for part in accept.split(",")):
@@ -142,10 +143,11 @@ def create_app(
                 return "zh-Hans"
             if tag.startswith("en"):
                 return "en"
-        return "zh-Hant"
+        return default
 
     def form_error(lang: str, status: int, error: str) -> HTMLResponse:
-        return page("check.html", lang, status, tickers=service.tickers(), text="", error=error)
+        # The tickers as last read: a refusal is answered at once, never after a wait for the store.
+        return page("check.html", lang, status, tickers=list(service.reader.known()), text="", error=error)
 
     def refuse_large(scope: dict, cap: int) -> Response:
         if scope["path"].startswith("/api/"):
@@ -159,6 +161,8 @@ def create_app(
             return 504, "timeout"
         if isinstance(exc, WorkerLost):
             return 503, "failed"
+        if isinstance(exc, StoreBusy):
+            return 503, "busy"
         return (503, "busy") if isinstance(exc, Busy) else (422, "")
 
     @app.exception_handler(CaibaoError)
@@ -166,7 +170,8 @@ def create_app(
         status, key = failure(exc)
         status = 404 if isinstance(exc, NotFound) else status
         asked = (exc.lang if isinstance(exc, PoolError) else None) or request.query_params.get("lang")
-        lang = lang_of(asked, request.headers.get("accept-language", ""))
+        api = request.url.path.startswith("/api/")
+        lang = lang_of(asked, request.headers.get("accept-language", ""), "en" if api else "zh-Hant")
         message = Words(lang, "ui")("error", key, limit=f"{time_limit:g}") if key else str(exc)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": message if key else str(exc)}, status_code=status)
@@ -179,6 +184,9 @@ def create_app(
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:300], "type": e.get("type", "")}
             for e in exc.errors()[:20]
         ]
+        if not request.url.path.startswith("/api/"):
+            where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)
+            return page("error.html", "zh-Hant", 422, message=f"{where}: {errors[0]['msg'] if errors else ''}")
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(Exception)
@@ -187,9 +195,14 @@ def create_app(
         log.error("%s %s: %s: %s", request.method, request.url.path, type(exc).__name__, str(exc)[:300])
         lang = lang_of(request.query_params.get("lang"), request.headers.get("accept-language", ""))
         message = Words(lang, "ui")("error", "failed")
+        # Sent from outside every middleware (Starlette's ServerErrorMiddleware): headers by hand.
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": message}, status_code=500)
-        return page("error.html", lang, 500, message=message)
+            response: Response = JSONResponse({"detail": message}, status_code=500)
+        else:
+            response = page("error.html", lang, 500, message=message)
+        response.headers.update(guard.FIXED_HEADERS)
+        response.headers.setdefault("content-security-policy", guard.OTHER_POLICY)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -216,7 +229,8 @@ def create_app(
         if not guard.same_origin(dict(request.headers), request.url.scheme):
             return form_error(lang, 403, ui("error", "cross_origin"))
         too_large = ui("error", "too_large", limit=MAX_ARTICLE)
-        form = await request.form(max_files=1, max_fields=10, max_part_size=3 * MAX_ARTICLE)
+        # The part may be as large as the body cap: our own check below gives the reader's 413.
+        form = await request.form(max_files=1, max_fields=10, max_part_size=body_limit("/check"))
         text = str(form.get("text") or "")
         document, is_html = "article", False
         upload = form.get("file")
@@ -234,7 +248,7 @@ def create_app(
             return form_error(lang, 413, too_large)
         is_html = is_html or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
         ticker = str(form.get("ticker") or "") or None
-        if ticker and ticker not in service.tickers():
+        if ticker and ticker not in await run_in_threadpool(service.tickers):  # may wait for the store
             ticker = None
         key, _ = await service.check(text, ticker, document, is_html, lang)
         return RedirectResponse(f"/check/{key}?lang={lang}", status_code=303)
@@ -290,6 +304,8 @@ def create_app(
     )  # fmt: skip
     async def api_check(body: CheckRequest) -> Response:
         refuse_surrogates(body.text, body.document)
+        if len(body.text.encode()) > MAX_ARTICLE:
+            return JSONResponse({"detail": f"text: over the {MAX_ARTICLE}-byte limit for an article"}, status_code=413)
         key, checked = await service.check(body.text, body.ticker, body.document, body.html, body.lang)
         # Built by our own serialiser and described by CheckResponse; validating it again costs more
         # than the check.

@@ -33,6 +33,7 @@ DOCS_POLICY = (
     "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
+FIXED_HEADERS = {"x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin"}
 
 
 class TooLarge(HTTPException):
@@ -100,11 +101,7 @@ class SecurityHeaders:
                 names = {k.lower() for k, _ in headers}
                 if b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", (DOCS_POLICY if docs else OTHER_POLICY).encode()))
-                headers += [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"same-origin"),
-                ]
+                headers += [(k.encode(), v.encode()) for k, v in FIXED_HEADERS.items() if k.encode() not in names]
                 message = {**message, "headers": headers}
             await send(message)
 

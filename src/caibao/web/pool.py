@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,11 +73,15 @@ class CheckPool:
         self.queue = queue if queue is not None else 256
         self._pending = 0
         self._lock = threading.Lock()
+        self._db = db
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> pebble.ProcessPool:
         # spawn, not fork: the server has threads (a forked copy of a held lock never opens).
-        self._pool = pebble.ProcessPool(
+        return pebble.ProcessPool(
             max_workers=self.workers,
             initializer=_start,
-            initargs=(str(db),),
+            initargs=(str(self._db),),
             context=multiprocessing.get_context("spawn"),
         )
 
@@ -86,7 +91,12 @@ class CheckPool:
                 raise Busy("every worker is busy and the queue is full", job.lang)
             self._pending += 1
         try:
-            future = self._pool.schedule(_check, args=(job,), timeout=self.time_limit or None)
+            try:
+                future = self._pool.schedule(_check, args=(job,), timeout=self.time_limit or None)
+            except RuntimeError:  # the pool broke (its workers could not start): start a new one
+                self._pool.stop()
+                self._pool = self._new_pool()
+                future = self._pool.schedule(_check, args=(job,), timeout=self.time_limit or None)
             try:
                 return await asyncio.wrap_future(future)
             except FutureTimeout:
@@ -94,7 +104,7 @@ class CheckPool:
                     f"{job.document}: the check took longer than its {self.time_limit:g} s limit and was stopped",
                     job.lang,
                 ) from None
-            except pebble.ProcessExpired as exc:
+            except (pebble.ProcessExpired, BrokenProcessPool) as exc:
                 raise WorkerLost(f"{job.document}: the check's worker stopped ({exc})", job.lang) from None
             except asyncio.CancelledError:
                 future.cancel()  # the client left or the server stops: free the worker
@@ -117,8 +127,9 @@ def _start(db: str) -> None:
     global _reader
     from caibao.web.reader import Reader
 
+    # Nothing read here: a worker whose start fails (the store locked by a long ingest) would leave
+    # pebble's pool broken for good; the first check reads the store, under its time limit.
     _reader = Reader(Path(db))
-    _reader.tickers()  # connect once now, not on the first article
 
 
 def _check(job: Job) -> Checked:

@@ -47,6 +47,10 @@ class Reader:
                     self._tickers = tuple(store.tickers())
             return self._tickers
 
+    def known(self) -> tuple[str, ...]:
+        """The tickers as last read, without touching the store: for answers that must not wait."""
+        return self._tickers or ()
+
     def index(self, ticker: str) -> FactIndex:
         ticker = ticker.upper()
         held = self.tickers()

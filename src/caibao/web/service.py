@@ -86,7 +86,8 @@ class Service:
     ) -> tuple[str, Checked]:
         """Check an article in a worker and keep the result; returns (result id, result)."""
         checked = await self.pool.check(Job(text, ticker, document, is_html, lang))
-        key = hashlib.sha256("\0".join((checked.ticker, document, lang or "", text)).encode()).hexdigest()[:20]
+        parts = (checked.ticker, document, lang or "", "html" if is_html else "text", text)
+        key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
         self.kept.put(key, document, checked)
         return key, checked
 
