@@ -21,7 +21,7 @@ CLASSES = {
     "metrics", "margins", "ratio_to_revenue", "whole", "part_nouns", "narrowing", "cost_of", "head_nouns",
     "outflows", "effects", "counterfactual", "anaphors", "agents", "words", "measures", "direction", "frames",
     "losses", "off_record", "expectations", "records", "qualifiers", "headings", "periods", "numbers",
-    "figure_nouns", "attributable", "demonstratives", "against_guidance", "change_nouns", "superseded",
+    "figure_nouns", "attributable", "demonstratives", "against_guidance", "change_nouns", "superseded", "statement",
 }  # fmt: skip
 PERIOD_GROUPS = {"y", "q", "n", "n2", "month", "day", "y2", "ly"}
 

@@ -17,7 +17,8 @@ from caibao.claims.check import check_text
 @pytest.mark.parametrize("period", ["2025Q4", "FY2025"])
 def test_every_number_of_a_brief_is_supported(read_store, period, lang, form):
     text = render(build_brief(read_store, "AMZN", period, lang), form)
-    sources = text.index("<details>") if form == "html" else text.index("## " + Words(lang)("note", "sources"))
+    heading = '<h2 id="sources">' if form == "html" else "## "
+    sources = text.index(heading + Words(lang)("note", "sources"))
     report = check_text(read_store, text, "AMZN", document=f"brief.{form}", html=form == "html")
     body = [c for c in report.claims if c.start < sources]
     wrong = [f"{c.verdict} {c.quote!r} {c.metric} {c.segment} {c.period} {c.measure}: {c.explanation} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from itertools import pairwise
 
 import pytest
@@ -55,7 +56,7 @@ def test_fetch_ingests_filings_and_company_facts(sec, tmp_path):
         q4 = index.get("revenue", parse_label("2024Q4"))  # FY2024 less the 9M in the company facts
         assert q4 is not None and q4.derived and q4.value == 10_328_685_000
     brief = run("brief", "NFLX", "2025Q2", "--lang", "en", db=db)
-    assert brief.returncode == 0 and "| Net sales | 11,079 |" in brief.stdout
+    assert brief.returncode == 0 and "| Revenues | 11,079 |" in brief.stdout  # the filer's own label
 
 
 def test_second_fetch_comes_from_the_cache(sec, tmp_path):
@@ -71,7 +72,10 @@ def test_a_stalled_answer_is_retried(sec, tmp_path, monkeypatch):
     sec.stall[f"/submissions/CIK{CIK}.json"] = 3
     client = SecClient(user_agent(), backoff=0.05)
     documents = fetch(client, "NFLX", {"10-Q"}, None)
-    assert [name for name, _ in documents] == ["nflx-10-q-2025-07-18.htm", f"CIK{CIK}.json"]
+    assert [(d.name, d.filed) for d in documents] == [
+        ("nflx-10-q-2025-07-18.htm", date(2025, 7, 18)),
+        (f"CIK{CIK}.json", None),
+    ]
     assert [p for _, p, _ in sec.requests].count(f"/submissions/CIK{CIK}.json") == 2
 
 

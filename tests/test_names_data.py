@@ -37,6 +37,8 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
         "Rest of Asia Pacific",
         "United States",
         "Wearables, Home and Accessories",
+        "Other corporate expenses, net",
+        "Research and development not allocated to segments",
     },
     "AMZN": {
         "Advertising services",
@@ -67,6 +69,8 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
         "Other Bets",
         "United States",
         "YouTube ads",
+        "Corporate",
+        "Hedging gains",
     },
     "IBM": {
         "Americas",
@@ -78,6 +82,15 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
         "Infrastructure",
         "Software",
         "Technology Service",
+        "Acquisition-related charges",
+        "Amortization of acquired intangible assets",
+        "Corporate",
+        "Divested businesses",
+        "Interest, excluding Financing",
+        "Non-operating retirement-related costs",
+        "Reconciling items",
+        "Restructuring charges",
+        "Stock-based compensation not allocated to segments",
     },
     "META": {
         "Advertising",
@@ -114,6 +127,10 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
         "Singapore",
         "Taiwan",
         "United States",
+        "Acquisition-related and other costs",
+        "Corporate",
+        "Stock-based compensation not allocated to segments",
+        "Unallocated cost of revenue and operating expenses",
     },
     "TSLA": {
         "Automotive",
@@ -138,6 +155,7 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
         "United States",
         "Walmart International",
         "Walmart U.S.",
+        "Corporate and support",
     },
 }
 

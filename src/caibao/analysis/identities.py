@@ -12,19 +12,29 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from caibao.analysis.breakdowns import breakdown
 from caibao.analysis.rounding import in_millions
 from caibao.facts.catalogue import catalogue
 from caibao.facts.index import FactIndex
 from caibao.facts.model import Fact
 from caibao.facts.periods import FiscalLabel
 
+Form = tuple[tuple[int, str], ...]  # (sign, metric or "metric[*]")
+
 
 @dataclass(frozen=True)
 class Identity:
     name: str
     total: str
-    parts: tuple[tuple[int, str], ...]  # (sign, metric or "metric[*]")
+    parts: Form
     for_each: str = ""
+    # Other complete forms of the same identity, as filers write it (Netflix's pre-tax income with
+    # interest expense apart from its "interest and other income"): it holds if any complete form holds.
+    alternatives: tuple[Form, ...] = ()
+
+    @property
+    def forms(self) -> tuple[Form, ...]:
+        return (self.parts, *self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,9 @@ def identities() -> tuple[Identity, ...]:
     text = resources.files("caibao.analysis").joinpath("data/identities.toml").read_text(encoding="utf-8")
     found = []
     for spec in tomllib.loads(text)["identity"]:
-        parts = tuple((-1, p[1:]) if p.startswith("-") else (1, p) for p in spec["parts"])
-        found.append(Identity(spec["name"], spec["total"], parts, spec.get("for_each", "")))
+        forms = [spec["parts"], *spec.get("alternatives", [])]
+        parsed = tuple(tuple((-1, p[1:]) if p.startswith("-") else (1, p) for p in form) for form in forms)
+        found.append(Identity(spec["name"], spec["total"], parsed[0], spec.get("for_each", ""), parsed[1:]))
     return tuple(found)
 
 
@@ -76,24 +87,39 @@ def _holds(total: Fact, parts: list[tuple[int, Fact]], label: FiscalLabel, name:
     return Broken(name, label, total, tuple(parts), difference, tolerance)
 
 
-def _expand(identity: Identity, index: FactIndex, label: FiscalLabel, member: str) -> list[tuple[int, Fact]] | None:
+def _expand(form: Form, total: str, index: FactIndex, label: FiscalLabel, member: str) -> list[tuple[int, Fact]] | None:
+    """The facts of one form of an identity, or None where any is missing (the form is incomplete).
+    `metric[*]` is the top level of the metric's breakdown (analysis/breakdowns.py): its members and
+    the filer's reconciling items, never a subtotal beside its own children; complete only where
+    every member the filer reports for the metric has a figure for the period."""
     parts: list[tuple[int, Fact]] = []
-    for sign, term in identity.parts:
+    for sign, term in form:
         if term.endswith("[*]"):
             metric = term[:-3]
             members = index.members(metric)
-            if not members:
+            # A segment measure is complete only with a figure for every segment the filer reports
+            # (Alphabet gives no operating expenses for Other Bets).
+            required = set(members) | (set(index.members("segment_revenue")) if _axis(metric) == "segment" else set())
+            if not members or any(index.get(metric, label, m) is None for m in required):
                 return None
-            found = [index.get(metric, label, m) for m in members]
-            if any(f is None for f in found):
+            # Subtotals are told from the values in this period and its neighbours of the same kind.
+            near = (label, label.year_ago(), label.previous(), label.year_ago().year_ago())
+            periods = [p for p in dict.fromkeys(near) if index.get(total, p)]
+            found = breakdown(index, metric, total, periods or [label])
+            if found is None:
                 return None
-            parts.extend((sign, f) for f in found if f is not None)
+            parts.extend((sign, f) for row in found.top() if (f := row.facts[0]) is not None)
         else:
             fact = index.get(term, label, member)
             if fact is None:
                 return None
             parts.append((sign, fact))
     return parts
+
+
+def _axis(metric: str) -> str:
+    known = catalogue().metrics.get(metric)
+    return known.axis if known else ""
 
 
 def check(index: FactIndex, only: set[FiscalLabel] | None = None) -> list[Broken]:
@@ -109,21 +135,24 @@ def check(index: FactIndex, only: set[FiscalLabel] | None = None) -> list[Broken
         for label in labels:
             for member in members:
                 total = index.get(identity.total, label, member)
-                parts = _expand(identity, index, label, member) if total else None
-                if total and parts:
-                    result = _holds(total, parts, label, identity.name)
-                    if result:
-                        broken.append(result)
+                if total is None:
+                    continue
+                # Judged on its complete forms only; broken only if none holds, shown by the form
+                # that comes closest.
+                forms = [p for form in identity.forms if (p := _expand(form, identity.total, index, label, member))]
+                results = [_holds(total, parts, label, identity.name) for parts in forms]
+                if results and all(results):
+                    broken.append(min((r for r in results if r), key=lambda r: abs(r.difference)))
     broken.extend(_check_time(index, labels))
     return broken
 
 
 def _check_time(index: FactIndex, labels: list[FiscalLabel]) -> list[Broken]:
     broken: list[Broken] = []
-    metrics = catalogue().metrics
-    keys = {(f.metric, f.member) for f in index}
-    for metric_key, member in sorted(keys):
-        metric = metrics[metric_key]
+    cat = catalogue()
+    keys = {(f.metric, f.member, f.unit) for f in index}
+    for metric_key, member, unit in sorted(keys):
+        metric = cat.of_fact(metric_key, unit)
         for label in labels:
             total = index.get(metric_key, label, member)
             if total is None:

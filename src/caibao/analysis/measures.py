@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from caibao.analysis.meaningful import not_meaningful
 from caibao.analysis.rounding import growth_pct, growth_pct_of_loss, share_pct
 from caibao.facts.catalogue import catalogue
 from caibao.facts.index import FactIndex
@@ -61,6 +62,22 @@ def growth(now: Figure | None, base: Figure | None) -> Figure | None:
     return Figure(value, "percent", now.sources + base.sources, error=error)
 
 
+def _not_shown(figure: Figure) -> Figure:
+    """The figure as "n.m.": no value, still citing what it was computed from."""
+    return Figure(None, figure.unit, figure.sources, derived=figure.derived)
+
+
+def shown_growth(now: Figure | None, base: Figure | None, revenue: Figure | None = None) -> Figure | None:
+    """`growth` as a brief prints it: value None (n.m.) where analysis.meaningful says it is not
+    meaningful. `revenue` is the company's revenue in the base period, the yardstick for a base too
+    small to grow from; it applies to USD amounts only (a per-share base is not comparable)."""
+    figure = growth(now, base)
+    if figure is None or now is None or base is None:
+        return figure
+    size = revenue.value if revenue is not None and now.unit == "USD" else None
+    return _not_shown(figure) if not_meaningful("growth", figure.value, now.value, base.value, size) else figure
+
+
 def growth_of_loss(now: Figure | None, base: Figure | None) -> Figure | None:
     """Percent change from a negative base, over the base's size ("(10)%" for a widening loss)."""
     if now is None or base is None or now.value is None or base.value is None or base.value >= 0:
@@ -90,12 +107,14 @@ def qoq(index: FactIndex, metric: str, label: FiscalLabel, member: str = "") -> 
 def ratio(
     index: FactIndex, part: str, whole: str, label: FiscalLabel, member: str = "", whole_member: str | None = None
 ) -> Figure | None:
-    """`part` as a percent of `whole`: a margin (operating_income / revenue) or a share of total."""
+    """`part` as a percent of `whole`: a margin (operating_income / revenue) or a share of total, as a
+    brief prints it: value None (n.m.) beyond analysis.meaningful's limit (a margin of -826%)."""
     top = index.get(part, label, member)
     bottom = index.get(whole, label, member if whole_member is None else whole_member)
     if top is None or bottom is None:
         return None
-    return Figure(share_pct(top.value, bottom.value), "percent", (top.id, bottom.id))
+    figure = Figure(share_pct(top.value, bottom.value), "percent", (top.id, bottom.id))
+    return _not_shown(figure) if not_meaningful("margin", figure.value) else figure
 
 
 def incremental(

@@ -16,14 +16,20 @@ from caibao.facts.periods import FiscalLabel
 
 @dataclass(frozen=True)
 class GrowthRecord:
-    """YoY growth at `label` is the highest in `quarters` quarters: the last time it was at least
-    as high was `since` (None: never, in the `quarters` quarters of history the store holds)."""
+    """YoY growth at `label` is the highest in `quarters` periods (quarters for a quarter, years for a
+    fiscal year): the last time it was at least as high was `since` (None: never, in the `quarters`
+    periods of history the store holds)."""
 
     label: FiscalLabel
     growth: Decimal
     quarters: int
     since: FiscalLabel | None
     sources: tuple[str, ...]
+
+    @property
+    def periods(self) -> int:
+        """The record's span in the label's own periods: what a sentence counts ("in 4 years")."""
+        return self.quarters
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class Threshold:
     sources: tuple[str, ...]
 
 
-def _back(label: FiscalLabel, steps: int) -> FiscalLabel:
+def step_back(label: FiscalLabel, steps: int) -> FiscalLabel:
     """`steps` periods earlier: quarters for a quarter, years for a fiscal year."""
     return label.shift(-steps) if label.is_quarter else FiscalLabel(label.year - steps)
 
@@ -53,14 +59,14 @@ def fastest_growth(
     sources = list(now.sources)
     back = 1
     while True:
-        earlier = yoy(index, metric, _back(label, back), member)
+        earlier = yoy(index, metric, step_back(label, back), member)
         if earlier is None or earlier.value is None:
             # History ends (or has a hole): a record over what came before is all we can say.
             quarters, since = back - 1, None
             break
         sources.extend(s for s in earlier.sources if s not in sources)
         if earlier.value >= now.value:
-            quarters, since = back, _back(label, back)
+            quarters, since = back, step_back(label, back)
             break
         back += 1
     if quarters < minimum:
@@ -80,7 +86,7 @@ def first_above(
         return None
     history = []
     back = 1
-    while (fact := index.get(metric, _back(label, back), member)) is not None:
+    while (fact := index.get(metric, step_back(label, back), member)) is not None:
         history.append(fact)
         back += 1
     if len(history) < minimum_history:

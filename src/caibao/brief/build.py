@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from caibao.analysis.breakdowns import breakdown
 from caibao.brief import formatting as fmt
 from caibao.brief.highlights import HighlightWriter
 from caibao.brief.i18n import Words
 from caibao.brief.model import Brief, Chart, Series
+from caibao.brief.sources import source_list
 from caibao.brief.tables import TableBuilder
 from caibao.errors import CaibaoError, NotFound
 from caibao.facts.index import FactIndex
 from caibao.facts.periods import FiscalLabel, parse_label
+from caibao.facts.statement_source import Statement
 from caibao.facts.store import Store
 
 CHART_QUARTERS = 12
@@ -41,8 +44,8 @@ def describe_periods(labels: list[FiscalLabel]) -> str:
 
 
 def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -> Brief:
-    words = Words(lang)
     ticker = ticker.upper()
+    words = Words(lang, ticker=ticker)
     label = parse_label(period)
     index = store.index(ticker)
     if not len(index):
@@ -64,12 +67,15 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
         title=words("title", company=company, ticker=ticker, period=column),
         overview=words("overview", period=column),
     )
+    statement = store.statement(ticker, "income", label)
+    words = Words(lang, ticker=ticker, revenue_term=revenue_name(statement))
     brief.highlights = HighlightWriter(index, label, words).all()
-    tables = TableBuilder(index, label, words)
+    tables = TableBuilder(index, label, words, statement)
     for key, make in (
         ("income", tables.income_statement),
         ("segments", tables.segments),
         ("lines", tables.revenue_lines),
+        ("regions", tables.regions),
         ("cash", tables.cash_flow),
         ("guidance", tables.guidance),
     ):
@@ -78,7 +84,9 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
             brief.tables.append(table)
         else:
             section = words("table", key, period=fmt.period_column(label.next()))
-            brief.notes.append(words("note", "omitted", section=section, period=column))
+            # A section may say why it is empty in words of its own (no guidance filed, not "no data").
+            note = f"omitted_{key}" if words.has("note", f"omitted_{key}") else "omitted"
+            brief.notes.append(words("note", note, section=section, period=column))
     chart = segment_chart(index, label, words)
     if chart:
         brief.charts.append(chart)
@@ -86,7 +94,18 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
     cited |= {s for t in brief.tables for r in t.rows for c in r.cells for s in c.sources}
     cited |= {s for c in brief.charts for series in c.series for s in series.sources}
     brief.facts = {f.id: f for f in index if f.id in cited}
+    brief.sources = source_list(brief.facts.values(), index.by_id)
     return brief
+
+
+def revenue_name(statement: Statement | None) -> str:
+    """What the filer calls its revenue on the face of its income statement ("Total revenues" ->
+    "Revenues", "Total net sales" -> "Net sales"); "" without a statement."""
+    if statement is None:
+        return ""
+    label = next((p.line.label for p in statement.lines if p.metric == "revenue" and not p.member), "")
+    label = label[len("Total ") :] if label.lower().startswith("total ") else label
+    return label[:1].upper() + label[1:]
 
 
 def segment_chart(index: FactIndex, label: FiscalLabel, words: Words) -> Chart | None:
@@ -96,7 +115,9 @@ def segment_chart(index: FactIndex, label: FiscalLabel, words: Words) -> Chart |
     else:
         quarters = [FiscalLabel(label.year - k) for k in range(CHART_YEARS - 1, -1, -1)]
     quarters = [q for q in quarters if index.get("revenue", q)]
-    members = index.members("segment_revenue")
+    # Only the segments that partition the revenue (never a subtotal or a reconciling item).
+    found = breakdown(index, "segment_revenue", "revenue", (label, *reversed(quarters[:-1])))
+    members = [r.member for r in found.rows if r.role == "part"] if found else []
     if len(quarters) < 2 or not members:
         return None
     series = []

@@ -4,6 +4,7 @@ labels.toml. A bullet whose facts are missing is left out, never written with a 
 from __future__ import annotations
 
 from caibao.analysis import measures, records
+from caibao.analysis.breakdowns import breakdown
 from caibao.analysis.measures import Figure
 from caibao.analysis.rounding import round_half_up
 from caibao.brief import formatting as fmt
@@ -25,6 +26,18 @@ class HighlightWriter:
             return self.w("word", f"flat_{kind}")
         direction = "up" if rounded > 0 else "down"
         return self.w("word", f"{direction}_{kind}", pct=fmt.pct(figure.value, self.lang, signed=False))
+
+    def percent(self, figure: Figure | None, places: int = 0) -> str | None:
+        """A margin or share for running text; None (the clause is left out) where it is n.m."""
+        if figure is None or figure.value is None:
+            return None
+        return fmt.pct(figure.value, self.lang, places)
+
+    def shown_yoy(self, metric: str, member: str = "") -> Figure | None:
+        """YoY growth as the tables show it: n.m. (value None) where analysis.meaningful says so."""
+        lab, ago = self.label, self.label.year_ago()
+        now, base = measures.level(self.index, metric, lab, member), measures.level(self.index, metric, ago, member)
+        return measures.shown_growth(now, base, measures.level(self.index, "revenue", ago))
 
     def amount(self, figure: Figure) -> str:
         assert figure.value is not None
@@ -53,13 +66,20 @@ class HighlightWriter:
         ]
         return [h for h in found if h]
 
+    def growth_record(self, record: records.GrowthRecord) -> str:
+        """ "the fastest growth in 13 quarters"; a fiscal year's record is counted in years."""
+        if record.since:
+            key = "growth_record" if record.label.is_quarter else "growth_record_year"
+            return self.w("sentence", key, count=record.periods)
+        return self.w("sentence", "growth_record_all", first=str(records.step_back(record.label, record.periods)))
+
     def revenue(self) -> Highlight | None:
         idx, lab = self.index, self.label
         level = measures.level(idx, "revenue", lab)
         if level is None:
             return None
         yoy, qoq = measures.yoy(idx, "revenue", lab), measures.qoq(idx, "revenue", lab)
-        growth = self.w("word", "clause_sep").join(g for g in (self.growth(yoy), self.growth(qoq, "qoq")) if g)
+        growth = self.w("word", "clause_sep").join(g for g in (self.growth(yoy), self.growth(qoq, "qoq")) if g) or None
         key = "revenue" if lab.is_quarter else "revenue_year"
         clauses = [self.w("sentence", key, amount=self.amount(level), growth=growth)]
         sources = [*level.sources, *(yoy.sources if yoy else ()), *(qoq.sources if qoq else ())]
@@ -94,7 +114,7 @@ class HighlightWriter:
         idx, lab = self.index, self.label
         level = measures.level(idx, "operating_income", lab)
         margin = measures.ratio(idx, "operating_income", "revenue", lab)
-        yoy = measures.yoy(idx, "operating_income", lab)
+        yoy = self.shown_yoy("operating_income")
         if level is None or margin is None or yoy is None:
             return None
         sources = [*level.sources, *yoy.sources, *margin.sources]
@@ -103,7 +123,7 @@ class HighlightWriter:
             "operating_income",
             amount=self.amount(level),
             growth=self.growth(yoy),
-            margin=fmt.pct(margin.value, self.lang, 1),
+            margin=self.percent(margin, 1),
         )
         return Highlight(
             self.sentence([text, self._versus_guidance("operating_income", level, sources)]), _unique(sources)
@@ -111,7 +131,7 @@ class HighlightWriter:
 
     def net_income(self) -> Highlight | None:
         idx, lab = self.index, self.label
-        level, yoy = measures.level(idx, "net_income", lab), measures.yoy(idx, "net_income", lab)
+        level, yoy = measures.level(idx, "net_income", lab), self.shown_yoy("net_income")
         eps = measures.level(idx, "eps_diluted", lab)
         if level is None or yoy is None or eps is None:
             return None
@@ -127,7 +147,10 @@ class HighlightWriter:
     def segments(self) -> list[Highlight]:
         idx, lab = self.index, self.label
         found: list[tuple[Highlight, Figure]] = []
-        members = self.index.members("segment_revenue")
+        # Only the segments that partition revenue: never a subtotal or a reconciling item.
+        periods = (lab, lab.year_ago())
+        split = breakdown(idx, "segment_revenue", "revenue", periods)
+        members = [r.member for r in split.rows if r.role == "part"] if split else []
         if len(members) < 2:
             return []  # one reportable segment is the company itself
         fastest = max(
@@ -151,16 +174,12 @@ class HighlightWriter:
                     amount=self.amount(level),
                     growth=self.growth(yoy),
                     income=self.amount(income),
-                    margin=fmt.pct(margin.value, self.lang, 1),
+                    margin=self.percent(margin, 1),
                 )
             ]
             record = records.fastest_growth(idx, "segment_revenue", lab, member)
             if record:
-                if record.since:
-                    clauses.append(self.w("sentence", "growth_record", quarters=record.quarters))
-                else:
-                    first = str(lab.shift(-record.quarters))
-                    clauses.append(self.w("sentence", "growth_record_all", first=first))
+                clauses.append(self.growth_record(record))
                 sources += record.sources
             if member == fastest:
                 rate = measures.run_rate(idx, "segment_revenue", lab, member)
@@ -177,22 +196,24 @@ class HighlightWriter:
 
     def fastest_line(self) -> Highlight | None:
         idx, lab = self.index, self.label
+        # Lines of a partition of revenue only (Apple's services among them), never a subtotal beside
+        # its own lines; segments completing the lines have their own bullets.
+        split = breakdown(idx, "line_revenue", "revenue", (lab, lab.year_ago()))
         segments = set(idx.members("segment_revenue"))
         best = None
-        for member in idx.members("line_revenue"):
-            yoy = measures.yoy(idx, "line_revenue", lab, member)
-            if member in segments or yoy is None or yoy.value is None:
+        for row in split.parts() if split else []:
+            yoy = measures.yoy(idx, row.metric, lab, row.member)
+            if row.metric == "segment_revenue" or row.member in segments or yoy is None or yoy.value is None:
                 continue
-            if best is None or yoy.value > best[1].value:
-                best = (member, yoy)
+            if best is None or yoy.value > best[2].value:
+                best = (row.metric, row.member, yoy)
         if best is None:
             return None
-        member, yoy = best
-        level = measures.level(idx, "line_revenue", lab, member)
+        metric, member, yoy = best
+        level = measures.level(idx, metric, lab, member)
         assert level is not None
-        text = self.w(
-            "sentence", "fastest_line", line=self.w.member(member), amount=self.amount(level), growth=self.growth(yoy)
-        )
+        name = self.w.member(member) if member else self.w("row", metric)
+        text = self.w("sentence", "fastest_line", line=name, amount=self.amount(level), growth=self.growth(yoy))
         return Highlight(self.sentence([text]), _unique([*level.sources, *yoy.sources]))
 
     def cash(self) -> Highlight | None:
@@ -204,7 +225,7 @@ class HighlightWriter:
             return None
         text = self.w(
             "sentence",
-            "cash",
+            "cash" if lab.is_quarter else "cash_year",  # a year's twelve months are the year, not a TTM
             ocf=self.amount(ocf),
             capex=self.amount(capex),
             capex_growth=self.growth(capex_yoy),

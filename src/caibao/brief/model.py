@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from caibao.brief.sources import SourceList
 from caibao.facts.model import Fact
 from caibao.facts.periods import FiscalLabel
 
@@ -26,6 +27,8 @@ class Row:
     label: str
     cells: tuple[Cell, ...] = ()
     group: bool = False  # a sub-heading (a segment's name) with no figures of its own
+    depth: int = 0  # indentation: a line within a total, a segment's line within the segment
+    role: str = ""  # statement rows and breakdowns: line, total (a subtotal), reconciling
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,4 @@ class Brief:
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     facts: dict[str, Fact] = field(default_factory=dict)  # every fact cited, by id
+    sources: SourceList = field(default_factory=SourceList)  # the documents behind them, numbered

@@ -10,6 +10,7 @@ from caibao.analysis.rounding import json_number
 from caibao.brief.chart import layout
 from caibao.brief.i18n import Words
 from caibao.brief.model import Brief, Cell
+from caibao.brief.sources import Document
 
 FORMATS = ("md", "html", "json")
 
@@ -44,11 +45,42 @@ def _cell(cell: Cell) -> dict:
     return out
 
 
+def document_line(doc: Document, words: Words) -> str:
+    """A source document as the list prints it (without its URL, which each format links its own way):
+    "amzn-10-k-2025-02-07.htm, 10-K, to FY2024"; the last entry may stand for the documents past the cap."""
+    if doc.others:
+        return words("source", "others", count=len(doc.others), facts=doc.facts)
+    parts = [doc.name]
+    if doc.form:
+        parts.append(doc.form)
+    if doc.via:
+        parts.append(words("source", "via", dataset=doc.via))
+    if doc.latest is not None:
+        parts.append(words("source", "latest", period=str(doc.latest)))
+    return words("word", "clause_sep").join(parts)
+
+
 def context(brief: Brief) -> dict:
     """What the brief's templates need, for a page of its own or for one embedded in another."""
-    facts = sorted(brief.facts.values(), key=lambda f: (f.metric, f.member, f.period.label))
+    words = Words(brief.lang, ticker=brief.ticker)
     charts = [(chart, layout(chart, brief.lang)) for chart in brief.charts]
-    return {"brief": brief, "w": Words(brief.lang), "facts": facts, "charts": charts}
+    listed = brief.sources
+    # per table (and for the highlights): the numbers of the documents its figures come from
+    marks = {t.key: listed.numbers(s for r in t.rows for c in r.cells for s in c.sources) for t in brief.tables}
+    marks["highlights"] = listed.numbers(s for h in brief.highlights for s in h.sources)
+    sep = words("word", "list_sep")
+    mark_text = {
+        k: words("source", "marks", marks=sep.join(f"[{n}]" for n in ns)) if ns else "" for k, ns in marks.items()
+    }
+    documents = [(doc, document_line(doc, words)) for doc in listed.documents]
+    return {
+        "brief": brief,
+        "w": words,
+        "charts": charts,
+        "marks": marks,
+        "mark_text": mark_text,
+        "documents": documents,
+    }
 
 
 def to_json(brief: Brief) -> str:
@@ -66,7 +98,14 @@ def to_json(brief: Brief) -> str:
                 "unit": t.unit,
                 "columns": list(t.columns),
                 "rows": [
-                    {"key": r.key, "label": r.label, "group": r.group, "cells": [_cell(c) for c in r.cells]}
+                    {
+                        "key": r.key,
+                        "label": r.label,
+                        "group": r.group,
+                        "depth": r.depth,
+                        "role": r.role,
+                        "cells": [_cell(c) for c in r.cells],
+                    }
                     for r in t.rows
                 ],
                 "notes": list(t.notes),

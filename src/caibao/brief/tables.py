@@ -5,16 +5,19 @@ a row whose current-period figure is missing is left out."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from caibao.analysis import measures
+from caibao.analysis.breakdowns import breakdown, segment_profit_metrics
 from caibao.analysis.measures import Figure
 from caibao.brief import formatting as fmt
-from caibao.brief.i18n import Words
+from caibao.brief.i18n import Words, line_label
 from caibao.brief.model import Cell, Row, Table
 from caibao.facts.catalogue import catalogue
 from caibao.facts.index import FactIndex
 from caibao.facts.periods import FiscalLabel
+from caibao.facts.statement_source import PlacedLine, Statement
 
 INCOME_ROWS = (
     "product_revenue",
@@ -34,13 +37,21 @@ INCOME_ROWS = (
     "eps_diluted",
 )
 
+# The consolidated figure each segment profit measure adds up to.
+PROFIT_OF = {
+    "segment_operating_income": "operating_income",
+    "segment_pretax_income": "income_before_taxes",
+    "segment_gross_profit": "gross_profit",
+}
+
 TABLE_DECIMALS = -6  # tables are in millions
 Measure = Callable[[FiscalLabel], Figure | None]
 
 
 class TableBuilder:
-    def __init__(self, index: FactIndex, label: FiscalLabel, words: Words):
+    def __init__(self, index: FactIndex, label: FiscalLabel, words: Words, statement: Statement | None = None):
         self.index, self.label, self.w, self.lang = index, label, words, words.lang
+        self.statement = statement  # the filer's face income statement, where a filing gives one
         self.prev, self.year_ago = label.previous(), label.year_ago()
         # A quarter is shown beside the quarter before and the year-ago quarter; a fiscal year
         # beside the year before, with no QoQ.
@@ -81,12 +92,19 @@ class TableBuilder:
         if growth:
             for column, base in (("QoQ", self.prev), ("YoY", self.year_ago)):
                 if column in self.growth and base in periods:
-                    cells.append(self.percent(column, measures.growth(figures[0], figures[periods.index(base)])))
+                    # n.m. across a sign change or off a near-zero base (analysis.meaningful)
+                    revenue = measures.level(self.index, "revenue", base)
+                    shown = measures.shown_growth(figures[0], figures[periods.index(base)], revenue)
+                    cells.append(self.percent(column, shown))
         return Row(key, label, tuple(cells))
 
     # -- tables ------------------------------------------------------------------------------
 
     def income_statement(self) -> Table | None:
+        if self.statement is not None:
+            table = self.presented(self.statement)
+            if table is not None:
+                return table
         rows = []
         for metric in INCOME_ROWS:
             row = self.period_row(metric, self.w("row", metric), lambda p, m=metric: measures.level(self.index, m, p))
@@ -94,60 +112,152 @@ class TableBuilder:
                 rows.append(row)
         return self._table("income", "millions", rows, self.growth)
 
+    def presented(self, statement: Statement) -> Table | None:
+        """The income statement as the filer presents it: its rows in its order, with its labels,
+        headings, indentation and signs (an expense it shows in parentheses is shown so), for the
+        periods compared; growth is worked out on the facts themselves. A row keeps the standard
+        metric as its key where there is one, so highlights, JSON readers and `check` know it."""
+        rows: list[Row] = []
+        pending: list[Row] = []  # a heading waits for its first row of figures
+        for placed in statement.lines:
+            line = placed.line
+            label = line_label(line.concept, line.dims_key, line.label, self.lang)
+            if line.role == "heading":
+                pending = [Row(f"heading:{line.seq}", label, group=True, depth=line.depth)]
+                continue
+            key = placed.metric + (f":{placed.member}" if placed.member else "")
+            sign = -1 if line.negated else 1
+
+            def shown(p: FiscalLabel, placed: PlacedLine = placed, sign: int = sign) -> Figure | None:
+                figure = measures.level(self.index, placed.metric, p, placed.member)
+                if figure is None or figure.value is None or sign == 1:
+                    return figure
+                return replace(figure, value=-figure.value)
+
+            row = self.period_row(key, label, shown, growth=False)
+            if row is None:
+                continue
+            figures = [measures.level(self.index, placed.metric, p, placed.member) for p in self.periods]
+            presented = [shown(p) for p in self.periods]
+            if sign == -1 and all(f is not None and f.value is not None and f.value > 0 for f in presented):
+                # a net expense tagged as negative income, shown positive (Walmart's "Interest, net"):
+                # its growth is the growth of the figure as shown
+                figures = presented
+            cells = list(row.cells)
+            for column, base in (("QoQ", self.prev), ("YoY", self.year_ago)):
+                if column in self.growth:
+                    revenue = measures.level(self.index, "revenue", base)
+                    base_figure = figures[self.periods.index(base)]
+                    cells.append(self.percent(column, measures.shown_growth(figures[0], base_figure, revenue)))
+            rows += [*pending, Row(key, label, tuple(cells), depth=line.depth, role=line.role)]
+            pending = []
+        if not any(r.key == "net_income" or r.key == "revenue" for r in rows):
+            return None  # not a statement this brief can stand on
+        return self._table("income", "millions", rows, self.growth)
+
     def segments(self) -> Table | None:
-        members = self._members_by_size("segment_revenue")
+        """Each segment's sales, operating expenses and profit (its operating income, or the measure the
+        filer reports for its segments: Tesla's gross profit, IBM's pre-tax income), then the
+        reconciling items and the consolidated figures they add up to."""
+        periods = (self.label, self.year_ago)
+        revenue = breakdown(self.index, "segment_revenue", "revenue", periods)
+        members = [r.member for r in revenue.rows if r.role not in ("reconciling", "outside")] if revenue else []
         if len(members) < 2:
             return None  # one reportable segment is the company itself
+        profit = next((m for m in segment_profit_metrics() if self.index.members(m)), "segment_operating_income")
+        whole = {"segment_revenue": "revenue", "segment_operating_expenses": "total_operating_expenses"}
+        whole[profit] = PROFIT_OF[profit]
+        margin_column = self.w("column", "margin")
+        reconciling = list(dict.fromkeys(m for metric in whole for m in self.index.reconciling(metric)))
         rows: list[Row] = []
-        periods = (self.label, self.year_ago)
-        for member in members:
-            group = [Row(f"segment:{member}", self.w.member(member), group=True)]
-            for metric in ("segment_revenue", "segment_operating_expenses", "segment_operating_income"):
+        for member in [*members, *reconciling]:
+            kind = "reconciling" if member in reconciling else ""
+            group = [Row(f"segment:{member}", self.w.member(member), group=True, role=kind)]
+            for metric in whole:
                 row = self.period_row(
                     f"{metric}:{member}",
-                    self.w("row", metric),
+                    self._row_label(metric),
                     lambda p, m=metric, s=member: measures.level(self.index, m, p, s),
                     periods=periods,
                 )
                 if row is None:
                     continue
-                margin_column = self.w("column", "margin")
-                if metric == "segment_operating_income":
-                    margin = measures.ratio(self.index, metric, "segment_revenue", self.label, member)
-                    row = Row(row.key, row.label, (*row.cells, self.percent(margin_column, margin, 1)))
-                else:
-                    row = Row(row.key, row.label, (*row.cells, Cell(margin_column, "")))
-                group.append(row)
+                margin = measures.ratio(self.index, metric, "segment_revenue", self.label, member)
+                cell = (
+                    self.percent(margin_column, margin, 1) if metric == profit and not kind else Cell(margin_column, "")
+                )
+                group.append(Row(row.key, row.label, (*row.cells, cell), role=kind))
+            if len(group) > 1:
+                rows.extend(group)
+        if reconciling:
+            # The consolidated figures the segments and reconciling items above add up to.
+            group = [Row("segment:total", self.w("row", "line_total"), group=True, role="total")]
+            for metric, total in whole.items():
+                row = self.period_row(
+                    total, self._row_label(metric), lambda p, m=total: measures.level(self.index, m, p), periods=periods
+                )
+                if row is None:
+                    continue
+                margin = measures.ratio(self.index, total, "revenue", self.label)
+                cell = self.percent(margin_column, margin, 1) if metric == profit else Cell(margin_column, "")
+                group.append(Row(row.key, row.label, (*row.cells, cell), role="total"))
             if len(group) > 1:
                 rows.extend(group)
         return self._table("segments", "millions", rows, ("YoY", self.w("column", "margin")), periods)
 
     def revenue_lines(self) -> Table | None:
+        """Net sales by line as the filer breaks them down: subtotals after their lines, indented
+        lines under them; shares of the total only where the lines partition it."""
+        order = [member for (key, member) in catalogue().aliases.values() if key == "line_revenue" and member]
+        return self._breakdown_table("lines", "line_revenue", order)
+
+    def regions(self) -> Table | None:
+        """Revenue by region (Netflix's four regions, Meta's geography), with shares where they
+        partition the total; a country the filer gives within a region is shown after, with no share."""
+        return self._breakdown_table("regions", "region_revenue")
+
+    def _breakdown_table(self, key: str, metric: str, order: list[str] | None = None) -> Table | None:
+        found = breakdown(self.index, metric, "revenue", self.periods, order or ())
+        if found is None:
+            return None
         share_column = self.w("column", "share")
         rows = []
-        for member in self._members_in_order("line_revenue"):
+        for item in found.rows:
+            label = self.w.member(item.member) if item.member else self._row_label(item.metric)
             row = self.period_row(
-                f"line_revenue:{member}",
-                self.w.member(member),
-                lambda p, s=member: measures.level(self.index, "line_revenue", p, s),
+                f"{item.metric}:{item.member}" if item.member else item.metric,
+                label,
+                lambda p, m=item.metric, s=item.member: measures.level(self.index, m, p, s),
             )
-            if row:
-                share = measures.ratio(self.index, "line_revenue", "revenue", self.label, member, whole_member="")
-                rows.append(Row(row.key, row.label, (*row.cells, self.percent(share_column, share, 1))))
+            if row is None:
+                continue
+            share = Cell(share_column, "")
+            if found.partition and item.role != "outside":
+                share = self.percent(share_column, measures.ratio(self.index, item.metric, "revenue", self.label,
+                                                                  item.member, whole_member=""), 1)  # fmt: skip
+            role = {"part": "line", "subtotal": "total"}.get(item.role, item.role)
+            rows.append(Row(row.key, row.label, (*row.cells, share), depth=item.depth, role=role))
         if not rows:
             return None
         total = self.period_row(
             "revenue", self.w("row", "line_total"), lambda p: measures.level(self.index, "revenue", p)
         )
         if total:
-            rows.append(
-                Row(
-                    total.key,
-                    total.label,
-                    (*total.cells, Cell(share_column, "100.0%", Decimal(100), "percent", total.cells[0].sources)),
-                )
+            hundred = (
+                Cell(share_column, "100.0%", Decimal(100), "percent", total.cells[0].sources)
+                if found.partition
+                else Cell(share_column, "")
             )
-        return self._table("lines", "millions", rows, (*self.growth, share_column))
+            rows.append(Row(total.key, total.label, (*total.cells, hundred), role="total"))
+        return self._table(key, "millions", rows, (*self.growth, share_column))
+
+    def _row_label(self, metric: str) -> str:
+        """A row's label: labels.toml's for the metric, else for the whole-company metric it breaks
+        down (segment_pretax_income -> income_before_taxes), else its key in words."""
+        for key in (metric, PROFIT_OF.get(metric, ""), metric.removeprefix("segment_")):
+            if key and self.w.has("row", key):
+                return self.w("row", key)
+        return metric.removeprefix("segment_").replace("_", " ").capitalize()
 
     def cash_flow(self) -> Table | None:
         specs = (
@@ -160,7 +270,12 @@ class TableBuilder:
         )
         if not self.label.is_quarter:
             specs = specs[:4]  # for a fiscal year the trailing twelve months are the year itself
-        rows = [row for key, measure in specs if (row := self.period_row(key, self.w("row", key), measure))]
+
+        def label(key: str) -> str:
+            # A year's row is the year: labelled without "(TTM)", the row key kept for readers of the JSON.
+            return self.w("row", key) if self.label.is_quarter else self.w("row_year", key.removesuffix("_ttm"))
+
+        rows = [row for key, measure in specs if (row := self.period_row(key, label(key), measure))]
         return self._table("cash", "millions", rows, self.growth)
 
     def guidance(self) -> Table | None:

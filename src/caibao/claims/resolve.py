@@ -233,6 +233,11 @@ class Resolver:
         if any("part" in t.attrs for t in plain):
             plain = [t for t in plain if not ("part" in t.attrs and self._epithet(t, terms))]
         heads = [t for t in plain if "metric" in t.attrs or "margin" in t.attrs]
+        if len(heads) > 1:
+            # "the fastest-growing sales line was Services": a metric before a part noun says what kind
+            # of part the subject is; the metric named after it is the subject
+            kinds = [h for h in heads if self._kind_of_part(h, plain)]
+            heads = [h for h in heads if h not in kinds] or heads
         if heads:
             head = heads[0] if en else heads[-1]
             if "margin" in head.attrs:
@@ -256,6 +261,10 @@ class Resolver:
                 or self._narrowed(head, tokens)
                 or (self._agent(head, tokens, start) if en else "")
             )
+            if not subject.unknown and self._kind_of_part(head, plain) and not any("member" in t.attrs for t in plain):
+                # "the fastest-growing sales line was Products": a part caibao has no name for, not the whole
+                noun = next(t for t in plain if t.start >= head.end)
+                subject.unknown = self.original[noun.start : noun.end]
         subject.ratio = any("ratio" in t.attrs for t in plain)
         members = [t for t in plain if "member" in t.attrs] or [t for t in terms if t.aside and "member" in t.attrs]
         names = list(dict.fromkeys(t.attrs.get("member") or "" for t in members))
@@ -349,6 +358,11 @@ class Resolver:
         if m is None or m.group(1).lower() in _AGENTS or m.group(1).lower() in _PLAIN:
             return ""
         return m.group(1)
+
+    def _kind_of_part(self, head: Token, plain: list[Token]) -> bool:
+        """ "sales line", "revenue segment": a metric straight before a part noun."""
+        after = next((t for t in plain if t.start >= head.end), None)
+        return after is not None and "part_noun" in after.attrs and self.folded[head.end : after.start].strip() == ""
 
     def _attributed(self, head: Token, plain: list[Token]) -> bool:
         """ "net income attributable to Walmart", "归属于普通股股东的净利润": income of the shareholders."""

@@ -67,7 +67,19 @@ class Head:
     unknown: bool = False  # words that name nothing caibao knows
     denominator: str | None = None  # "Percent of Net Sales": what a ratio row divides by
     whole: bool = False  # "Total revenue", "Consolidated": the company's
+    attributed: bool = False  # "Net income attributable to common stockholders": the shareholders' share
 
+
+_STATEMENT = base()["statement"]
+_UMBRELLAS = frozenset(_STATEMENT["umbrellas"])
+_PART_MEASURES = frozenset(_STATEMENT["part_measures"])
+# Income a "per share" phrase turns into earnings per share: "Basic net income per share".
+_PER_SHARE_OF = frozenset({"net_income", "consolidated_net_income", "profit"})
+_BASIC = re.compile(r"\bbasic\b|基本")
+_ATTRIBUTED = re.compile(
+    "|".join(re.escape(fold(w)) for w in (*base()["attributable"]["en"], *base()["attributable"]["zh"]))
+)
+_DILUTED = re.compile(r"\bdiluted\b|\bdilution\b|稀释|摊薄")
 
 # what a segment or line row can be followed by, as a measure of that same member
 _MEMBER_MEASURES = frozenset(
@@ -184,6 +196,7 @@ class TableReader:
                 head.metric = t.get("metric")
             if t.has("member") and not head.member:
                 head.member = t.get("member") or ""
+        self._per_share_and_holders(head, terms, self.folded if folded is None else folded)
         if head.margin is not None and not head.role:
             head.role = "margin"
         # "Total net sales", "Consolidated": a row of the whole company, not of the member above it
@@ -201,6 +214,32 @@ class TableReader:
         )
         return head
 
+    @staticmethod
+    def _per_share_and_holders(head: Head, terms: list, source: str) -> None:
+        """Income named with "per share" is earnings per share, basic or diluted as the label says
+        ("Basic net income per share", "Diluted net income per common share attributable to Walmart");
+        income "attributable to" someone is the shareholders' net income, or, where the words after it
+        name the other holders ("... to noncontrolling interests", "非控制權益淨利"), no figure caibao holds."""
+        if head.metric not in _PER_SHARE_OF:
+            return
+        income = next(t for t in terms if t.get("metric") == head.metric)
+        if any(t.has("per_share") and t.start >= income.end for t in terms):
+            label = source[terms[0].start : terms[-1].end]
+            basic, diluted = bool(_BASIC.search(label)), bool(_DILUTED.search(label))
+            head.metric = "eps_basic" if basic and not diluted else "eps_diluted" if diluted and not basic else None
+            head.unknown = head.unknown or head.metric is None  # "Net income per share": which, it does not say
+            return
+        if any(t.has("minority") for t in terms):
+            head.metric, head.unknown = None, True  # the noncontrolling holders' share ("非控制權益淨利")
+            return
+        holders = next((t for t in terms if t.has("attributable")), None)
+        if holders is None and _ATTRIBUTED.search(source, income.start, income.end):
+            holders = income  # "net income attributable to common stockholders", one term of the lexicon
+        if holders is None:
+            return
+        if head.metric != "profit":
+            head.metric, head.attributed = "net_income", True
+
     guided: list[FiscalLabel] = []  # noqa: RUF012 - the guided period of the table being read
 
     def read(self) -> tuple[list[Claim], list[tuple[int, int]]]:
@@ -217,14 +256,18 @@ class TableReader:
             columns = [self.head(c) for c in header]
             # "隱含年增率" beside "FY 1Q26 (G)": the growth the guided period implies
             self.guided = next((c.readings for c in columns if c.role == "guidance" and c.readings), [])
-            group = ""
+            group, group_head = "", None
             title = self._title_metric(b_start)  # "### 營收組成" over a table of lines: their revenue
             heads = [self.head(r[0]) for r in rows[1:]]
+            _consolidated_before_attributed(heads)
             member_rows = sum(1 for h in heads if h.member and not h.metric)
             for row, label in zip(rows[1:], heads, strict=True):
                 if all(not c.text for c in row[1:]):
-                    group = label.member
+                    group, group_head = label.member, label
                     continue
+                label, closes = _under_group(label, group_head)
+                if closes:
+                    group, group_head = "", None
                 if title and member_rows >= 2 and not (label.member or label.metric):
                     label = self._other_member(row[0].text, title) or label  # "其他" among the lines: "Other"
                 if title and label.member and not label.metric and label.margin is None:
@@ -236,6 +279,8 @@ class TableReader:
                         claim = Claim.of(self.original, mention, excerpt(sentence, at, mention.start, mention.end),
                                          in_table=True, period_explicit=True)  # fmt: skip
                         self._fill(claim, label, column, group, power)
+                        if label.unknown and not claim.reason:
+                            claim.reason, claim.reason_args = "unclear", {}  # a row caibao cannot name with confidence
                         claims.append(claim)
         return claims, blocks
 
@@ -267,10 +312,13 @@ class TableReader:
         margin = row.margin if row.margin is not None else column.margin
         member = row.member or column.member or group
         role = column.role or row.role
+        # Apple's "Gross margin | 180,683" in a table in US$ million: the gross profit, in dollars (no
+        # margin reaches 100%; a figure under 100 without its "%" stays read as the ratio)
+        in_dollars = role == "margin" and not column.role and power is not None and abs(claim.stated) >= 100
         if claim.kind == "number":
             if metric and metric.startswith("eps"):
                 claim.kind = "money"
-            elif role in ("yoy", "qoq", "margin", "share", "implied", "ratio", "ex_fx"):
+            elif role in ("yoy", "qoq", "margin", "share", "implied", "ratio", "ex_fx") and not in_dollars:
                 claim.kind = "percent"
             elif power is None:
                 claim.reason = "no_unit"  # a table that says in what unit nowhere: no guess
@@ -334,6 +382,48 @@ class TableReader:
             claim.reason = "unclear"  # the row label names no metric caibao knows
         if claim.period is None and not claim.reason:
             claim.reason = "no_period"
+
+
+def _consolidated_before_attributed(heads: list[Head]) -> None:
+    """A plain "Net income" row above one "attributable to" the shareholders is the income of the whole
+    group, the noncontrolling holders' share included (Tesla's "Net income" over "Net income
+    attributable to common stockholders")."""
+    first = next((i for i, h in enumerate(heads) if h.attributed), None)
+    if first is None:
+        return
+    for head in heads[:first]:
+        if head.metric == "net_income" and not head.member:
+            head.metric = "consolidated_net_income"
+
+
+def _under_group(label: Head, group: Head | None) -> tuple[Head, bool]:
+    """A data row read under the group row above it (a row with no figures: "Cost of revenues",
+    "Operating expenses", "Corporate"), and whether it closes that group. Under a group naming a
+    metric: a row naming only a member is that member's figure of the metric ("Automotive sales"
+    under "Cost of revenues"); a row naming another metric, or the same one without "Total", is a part
+    of it no metric of caibao's is (Apple's "Products" under "Cost of sales", IBM's "Sales" under
+    "Revenue"), except under an umbrella ("Operating expenses"), whose rows are metrics of their own.
+    Under a group naming nothing caibao knows ("Corporate", "Hedging gains"), a part's measures are
+    that unnamed part's. A "Total ..." row naming no member nor part ends the group."""
+    if group is None or (group.member and not group.unknown):
+        return label, False  # no group, or a member's rows: read as before, the member from the group
+    if label.whole and not label.member and not label.unknown:
+        return label, True
+    if group.unknown:
+        if (label.metric in _PART_MEASURES or label.margin is not None) and not label.member:
+            return replace(label, unknown=True), False
+        return label, False
+    if not group.metric:
+        return label, False
+    if group.whole:
+        return label, False  # "Total net sales" over "Net sales", "Operating income": the company's
+    if label.member and not label.metric:
+        return replace(label, metric=group.metric), False
+    if group.metric in _UMBRELLAS:
+        return label, False
+    if label.metric or label.margin is not None:
+        return replace(label, unknown=True), False
+    return label, False
 
 
 def resolve_tables(original: str, folded: str, vocab: Vocabulary, context: Context):

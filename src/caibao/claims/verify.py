@@ -41,6 +41,7 @@ _WHOLE_OF = {metric: family["revenue"] for family in _FAMILIES.values() for metr
 # Metrics a filer reports apart only where they differ from the usual one (facts/data/xbrl_map.toml
 # [alternates]): elsewhere the usual one is the same figure.
 _OUTFLOWS = frozenset(base_data()["outflows"]["metrics"])
+_DEDUCTIONS = frozenset(base_data()["statement"]["deductions"])
 _FALLBACK = {
     "contract_revenue": "revenue",
     "consolidated_net_income": "net_income",
@@ -281,6 +282,12 @@ def verify(claim: Claim, index: FactIndex, say: Explainer | None = None) -> None
         return
     if claim.metric in _OUTFLOWS and claim.measure == "level" and claim.stated < 0:
         claim.stated = -claim.stated  # "(37,256)" in a cash flow statement: cash out, the amount 37,256
+    if claim.in_table and claim.metric in _DEDUCTIONS and claim.measure == "level" and claim.kind == "money":
+        # "Provision for income taxes | (506)": a statement's way of showing a deduction; the figure is
+        # its size, whichever sign the table or the filing gives it
+        claim.stated, claim.bound = abs(claim.stated), "abs"
+        if claim.stated_high is not None:
+            claim.stated_high = abs(claim.stated_high)
     # The members the claim may be about: its own and, in a section headed by a member, the whole
     # company too ("gross profit margin increased 0.7 points" under "Software").
     segments = [claim.segment, *[s for s in claim.alt_segments if s != claim.segment]]

@@ -62,6 +62,7 @@ def base_terms() -> dict[str, dict[str, str]]:
     add(_both(raw["cost_of"]), "cost_of")
     add(_both(raw["figure_nouns"]), "figure_noun")
     add(_both(raw["attributable"]), "attributable")
+    add(raw["attributable"].get("minority", []), "minority")
     add(_both(raw["counterfactual"]), "counterfactual")
     add(_both(raw["superseded"]), "superseded")
     add(_both(raw["effects"]), "effect")

@@ -271,7 +271,7 @@ def fetch(
                 client, ticker, {f.strip().upper() for f in forms.split(",") if f.strip()}, since,
                 lambda what: progress.update(task, description=f"{ticker.upper()}: {what}"),
             )  # fmt: skip
-            prepared = [loader.prepare(name, data, ticker.upper()) for name, data in documents]
+            prepared = [loader.prepare(d.name, d.data, ticker.upper(), d.filed) for d in documents]
             with Store.open(db) as store:
                 reports = [loader.write(store, item) for item in prepared]
     finally:

@@ -10,6 +10,12 @@ from importlib import resources
 from caibao.errors import CaibaoError
 
 KINDS = {"flow", "ttm", "per_share", "ratio", "count", "guidance"}
+RAW_KINDS = {"USD": "flow", "USD/share": "per_share", "shares": "count", "percent": "ratio"}
+
+
+def is_raw(key: str) -> bool:
+    """A filer's XBRL concept stored as it is ("us-gaap:ResearchAndDevelopmentExpense"), not a standard metric."""
+    return ":" in key
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,15 @@ class Catalogue:
             key, alias_member = self.aliases[name]
             return self.metrics[key], alias_member or member
         raise CaibaoError(f"unknown metric {name!r}")
+
+    def of_fact(self, key: str, unit: str) -> Metric:
+        """The standard metric `key`, or for a filer's own statement line (a raw XBRL concept such as
+        "us-gaap:ResearchAndDevelopmentExpense", kept so a brief can show every line the filer
+        shows) a metric whose kind follows its unit: money over a period is a flow (quarters are
+        derived for it), per-share figures, share counts and ratios never are."""
+        if key in self.metrics:
+            return self.metrics[key]
+        return Metric(key, RAW_KINDS.get(unit, "count"), unit)
 
     def metric(self, key: str) -> Metric:
         try:

@@ -37,6 +37,7 @@ def _difference(total: Fact, parts: list[Fact], label: FiscalLabel, start_after:
         cik=total.cik,
         derived=True,
         inputs=tuple(f.id for f in (total, *parts)),
+        role=total.role,  # a reconciling item's quarters reconcile too
     )
 
 
@@ -48,8 +49,10 @@ def _first_quarter(half: Fact, q2: Fact, label: FiscalLabel, how: str) -> Fact:
 
 def derive(index: FactIndex, ticker: str) -> list[Fact]:
     """Every quarter derivable from `index` (one filer's facts) that it lacks."""
-    metrics = catalogue().metrics
-    keys = sorted({(f.metric, f.member) for f in index if not f.derived and metrics[f.metric].sums_over_time})
+    cat = catalogue()
+    keys = sorted(
+        {(f.metric, f.member) for f in index if not f.derived and cat.of_fact(f.metric, f.unit).sums_over_time}
+    )
     years = sorted({f.period.label.year for f in index})
     return [fact for metric, member in keys for year in years for fact in _derive_year(index, metric, member, year)]
 

@@ -16,18 +16,25 @@ class FactIndex:
         self._by_key: dict[tuple[str, str, FiscalLabel], Fact] = {}
         self._by_id: dict[str, Fact] = {}
         members: dict[str, set[str]] = {}
+        reconciling: dict[str, set[str]] = {}
         labels: dict[tuple[str, str], set[FiscalLabel]] = {}
         for fact in facts:
             self._by_key.setdefault((fact.metric, fact.member, fact.period.label), fact)
             self._by_id[fact.id] = fact
             labels.setdefault((fact.metric, fact.member), set()).add(fact.period.label)
             if fact.member:
-                members.setdefault(fact.metric, set()).add(fact.member)
+                # Reconciling items (corporate, eliminations) are no segment: kept apart, so only a
+                # breakdown (analysis/breakdowns.py) that asks for them sees them.
+                found = reconciling if fact.role == "reconciling" else members
+                found.setdefault(fact.metric, set()).add(fact.member)
         # Asked for on every claim and every identity: worked out once.
         self._members = {metric: sorted(names) for metric, names in members.items()}
         self._labels = {key: sorted(found) for key, found in labels.items()}
         self._all_labels = sorted({lab for found in labels.values() for lab in found})
         self._member_sets = {metric: frozenset(names) for metric, names in members.items()}
+        self._reconciling = {
+            metric: sorted(names - members.get(metric, set())) for metric, names in reconciling.items()
+        }
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -43,6 +50,10 @@ class FactIndex:
 
     def members(self, metric: str) -> list[str]:
         return self._members.get(metric, [])
+
+    def reconciling(self, metric: str) -> list[str]:
+        """The reconciling items reported for `metric`: between its members and the consolidated total."""
+        return self._reconciling.get(metric, [])
 
     def has_member(self, metric: str, member: str) -> bool:
         return member in self._member_sets.get(metric, ())

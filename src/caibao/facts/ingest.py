@@ -8,16 +8,19 @@ compression ratio, so a zip bomb is refused rather than inflated.
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from caibao.errors import IngestError
 from caibao.facts.companyfacts import parse_companyfacts
 from caibao.facts.csv_source import decode, parse_csv_facts
 from caibao.facts.model import Fact
+from caibao.facts.statement_source import Statement, place_statements
 from caibao.facts.store import IngestReport, Store
 from caibao.facts.xbrl import MAX_BYTES, parse_xbrl
 from caibao.facts.xbrl_source import convert
@@ -28,6 +31,13 @@ LINKBASES = ("_cal.xml", "_lab.xml", "_pre.xml", "_def.xml", ".xsd")
 ZIP_MEMBERS = 2_000
 ZIP_TOTAL = 1024 * 1024 * 1024
 ZIP_RATIO = 100
+# An amendment known by its dei:AmendmentFlag alone is placed this long after the latest period it
+# reports: past the last day an original report of that period can be filed (a 10-K's 90 days and
+# the 15 a late-filing notice adds), so it comes after the original however that one is dated.
+AMENDMENT_MARGIN = timedelta(days=105)
+# EDGAR-style names carry the filing date after the form: "tsla-10-k-2025-01-30.htm". The compact
+# date of "aapl-20230930_htm.xml" is the period's end, not a filing date, and is not read.
+_NAMED_DATE = re.compile(r"(?:^|[-_.])(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 
 
 @dataclass
@@ -41,6 +51,8 @@ class Prepared:
     notes: tuple[str, ...] = ()
     rejected: int = 0
     skipped: int = 0
+    filed: date | None = None  # None: the store dates it by the latest period it reports
+    statements: tuple[Statement, ...] = ()  # face statements as the filer presents them
 
 
 def inputs(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
@@ -117,15 +129,18 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) 
         raise IngestError(f"{where}: cannot be read from the archive ({exc.strerror or exc})") from None
 
 
-def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
+def prepare(name: str, data: bytes, ticker: str | None, filed: date | None = None) -> Prepared:
+    """Read and check one document. `filed`: its filing date where the caller knows it (SEC's
+    submissions index, for `caibao fetch`); otherwise a filing's name or its periods tell."""
     sha = hashlib.sha256(data).hexdigest()
     lower = name.lower()
     if lower.endswith(".csv"):
         guess = ticker or (name[: -len("-facts.csv")].upper() if lower.endswith("-facts.csv") else None)
         facts = parse_csv_facts(decode(data, name), name=name, ticker=guess)
-        return Prepared(name, sha, "csv", facts, True, {})
+        return Prepared(name, sha, "csv", facts, True, {}, filed=filed)
     notes: tuple[str, ...] = ()
     rejected = 0
+    statements: list[Statement] = []
     if lower.endswith(".json"):
         converted = parse_companyfacts(data, name, ticker)
         kind = "companyfacts"
@@ -135,8 +150,47 @@ def prepare(name: str, data: bytes, ticker: str | None) -> Prepared:
         kind = "inline xbrl" if document.inline else "xbrl instance"
         notes = tuple(document.warnings)  # unreadable facts and inconsistent duplicates, left out
         rejected = document.rejected
+        filed = filing_date(name, filed, converted.facts, _amends(document.dei))
+        statements, lines = place_statements(document, converted)
+        # Statement lines no standard metric covers are kept as the filer's own concepts.
+        converted.facts += lines
+        converted.skipped = max(converted.skipped - len(lines), 0)
     company = {"ticker": converted.ticker, "name": converted.name, "fiscal_year_end": converted.year_end}
-    return Prepared(name, sha, kind, converted.facts, False, company, notes, rejected, converted.skipped)
+    return Prepared(
+        name, sha, kind, converted.facts, False, company, notes, rejected, converted.skipped, filed,
+        statements=tuple(statements),
+    )  # fmt: skip
+
+
+def filing_date(name: str, explicit: date | None, facts: list[Fact], amendment: bool = False) -> date | None:
+    """When a filing was filed, for precedence: the date the caller knows, else the one in an
+    EDGAR-style name, else the latest period end it reports (an amendment: AMENDMENT_MARGIN after).
+    A named date before that period's end cannot be a filing date and is not used."""
+    if explicit:
+        return explicit
+    latest = max((f.period.end for f in facts), default=None)
+    named = named_date(name)
+    if named and (latest is None or named >= latest):
+        return named
+    if latest is None:
+        return None
+    return latest + AMENDMENT_MARGIN if amendment else latest
+
+
+def named_date(name: str) -> date | None:
+    """ "tsla-10-k-2025-01-30.htm" -> 2025-01-30; None where the name has no such date."""
+    match = _NAMED_DATE.search(name.rsplit(".", 1)[0])
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:  # "2025-02-30": not a date
+        return None
+
+
+def _amends(dei: dict[str, str]) -> bool:
+    """dei:AmendmentFlag true (any case), or a form type such as "10-K/A"."""
+    return dei.get("AmendmentFlag", "").strip().lower() == "true" or dei.get("DocumentType", "").strip().endswith("/A")
 
 
 def write(store: Store, prepared: Prepared) -> IngestReport:
@@ -146,6 +200,7 @@ def write(store: Store, prepared: Prepared) -> IngestReport:
     return store.ingest(
         prepared.facts, prepared.document, prepared.sha256, prepared.kind, strict=prepared.strict,
         company=prepared.company, notes=prepared.notes, rejected=prepared.rejected, skipped=prepared.skipped,
+        filed=prepared.filed, statements=prepared.statements,
     )  # fmt: skip
 
 

@@ -81,6 +81,10 @@ class Fact:
     cik: str = ""
     derived: bool = False
     inputs: tuple[str, ...] = field(default=())
+    # "reconciling": an item the filer shows between its segments and the consolidated figure
+    # (corporate costs, eliminations, hedging gains), not a segment. Not part of the id: a fact
+    # keeps its id when its role is first recognised.
+    role: str = ""
 
     @cached_property
     def id(self) -> str:

@@ -15,7 +15,9 @@ import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import platformdirs
@@ -161,14 +163,29 @@ class Filing:
     url: str
 
 
+class Fetched(NamedTuple):
+    name: str
+    data: bytes
+    filed: date | None = None  # the filing date SEC's index gives; None for company facts
+
+
 def fetch(client: SecClient, ticker: str, forms: set[str], since: int | None,
-          progress: Callable[[str], None] = lambda _: None) -> list[tuple[str, bytes]]:  # fmt: skip
-    """(name, bytes) of the ticker's filings and company facts, named as ingest expects them."""
+          progress: Callable[[str], None] = lambda _: None) -> list[Fetched]:  # fmt: skip
+    """The ticker's filings, each with the date it was filed (which decides, where two disagree,
+    which one is believed), and its company facts: named as ingest expects them."""
     cik, _ = client.cik(ticker)
     documents = []
     for filing in client.filings(cik, forms, since):
         progress(f"{filing.form} {filing.filed}")
-        documents.append((filing.document, client.get(filing.url)))
+        documents.append(Fetched(filing.document, client.get(filing.url), _date(filing.filed)))
     progress("company facts")
-    documents.append(client.companyfacts(cik))
+    documents.append(Fetched(*client.companyfacts(cik)))
     return documents
+
+
+def _date(text: str) -> date | None:
+    """An index's "2025-01-27"; None (the filing's own dates decide) for anything else."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None

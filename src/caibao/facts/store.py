@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +29,8 @@ from caibao.facts.derive import derive, derived_document
 from caibao.facts.index import FactIndex
 from caibao.facts.model import Fact, Period, Source
 from caibao.facts.periods import FiscalLabel, parse_label
+from caibao.facts.statement_source import PlacedLine, Statement
+from caibao.facts.statements import StatementLine
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS companies (
@@ -37,10 +39,13 @@ CREATE TABLE IF NOT EXISTS companies (
 CREATE TABLE IF NOT EXISTS sources (
     document VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, kind VARCHAR NOT NULL,
     ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp, facts INTEGER NOT NULL, seq INTEGER NOT NULL,
-    as_of DATE
+    as_of DATE, filed DATE
 );
 -- Stores made before a column existed gain it here (DuckDB keeps existing rows, as_of NULL).
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS as_of DATE;
+-- `filed` orders the documents (Store.facts); rows from before it keep their old order, by as_of.
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS filed DATE;
+UPDATE sources SET filed = as_of WHERE filed IS NULL AND as_of IS NOT NULL;
 CREATE TABLE IF NOT EXISTS facts (
     id VARCHAR PRIMARY KEY, ticker VARCHAR NOT NULL, cik VARCHAR, metric VARCHAR NOT NULL,
     axis VARCHAR NOT NULL, member VARCHAR NOT NULL,
@@ -50,11 +55,25 @@ CREATE TABLE IF NOT EXISTS facts (
     derived BOOLEAN NOT NULL, inputs VARCHAR[] NOT NULL,
     document VARCHAR NOT NULL, locator VARCHAR NOT NULL, url VARCHAR NOT NULL, note VARCHAR NOT NULL
 );
+-- A member's role in its breakdown ("reconciling": corporate items, eliminations); '' for the rest.
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS role VARCHAR DEFAULT '';
+-- A filing's face statements as it presents them (facts/statements.py): one row per line, naming the
+-- fact series (metric, member) its cells come from; `labels` are the periods its columns show.
+CREATE TABLE IF NOT EXISTS statements (
+    document VARCHAR NOT NULL, ticker VARCHAR NOT NULL, name VARCHAR NOT NULL, labels VARCHAR[] NOT NULL,
+    PRIMARY KEY (document, name)
+);
+CREATE TABLE IF NOT EXISTS statement_lines (
+    document VARCHAR NOT NULL, name VARCHAR NOT NULL, seq INTEGER NOT NULL, label VARCHAR NOT NULL,
+    depth INTEGER NOT NULL, role VARCHAR NOT NULL, concept VARCHAR NOT NULL, dims VARCHAR NOT NULL,
+    negated BOOLEAN NOT NULL, metric VARCHAR NOT NULL, member VARCHAR NOT NULL, unit VARCHAR NOT NULL,
+    PRIMARY KEY (document, name, seq)
+);
 """
 
 COLUMNS = (
     "id, ticker, cik, metric, axis, member, period_start, period_end, label, fiscal_year, fiscal_quarter, "
-    "value, decimals, unit, derived, inputs, document, locator, url, note"
+    "value, decimals, unit, derived, inputs, document, locator, url, note, role"
 )
 
 
@@ -132,8 +151,13 @@ class Store:
             columns = {r[0] for r in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = 'sources'"
             ).fetchall()}  # fmt: skip
-            if "as_of" not in columns:
+            if not {"as_of", "filed"} <= columns:
                 return False
+            fact_columns = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'facts'"
+            ).fetchall()}  # fmt: skip
+            if "role" not in fact_columns:
+                return False  # a store from before member roles: opened for writing once to gain the column
             if not seed:
                 return True
             known = dict(con.execute("SELECT document, sha256 FROM sources").fetchall())
@@ -179,11 +203,15 @@ class Store:
         notes: tuple[str, ...] = (),
         rejected: int = 0,
         skipped: int = 0,
+        filed: date | None = None,
+        statements: Sequence[Statement] = (),
     ) -> IngestReport:
         """Write one source's facts in one transaction, then re-derive the quarters its filer lacks.
 
         `strict` (curated files): a broken identity rejects the batch. Filings are the record
         itself, so for them a broken identity is reported as a warning instead.
+        `filed`: when the document was filed (facts/ingest.py works it out); where two documents
+        disagree on a figure, the one filed later is believed. Without it, the latest period end.
         """
         same = self.con.execute(
             "SELECT document FROM sources WHERE sha256 = ? ORDER BY seq LIMIT 1", [sha256]
@@ -197,10 +225,12 @@ class Store:
             replaced = con.execute("DELETE FROM facts WHERE document = ?", [document]).fetchone()
             con.execute("DELETE FROM sources WHERE document = ?", [document])
             _insert(con, facts)
-            # A document speaks as of the latest period it reports: where two disagree on a figure,
-            # the later one (a 10-Q's prior-year column, say, over the 10-K before it) is believed.
+            _put_statements(con, document, statements)
+            # Where two documents disagree on a figure the later filed is believed: a 10-Q's prior-year
+            # column over the 10-K before it, a 10-K/A over the 10-Q filed before it. A document with
+            # no filing date (curated data) speaks as of the latest period it reports.
             as_of = max((f.period.end for f in facts), default=None)
-            self._add_source(document, sha256, kind, len(facts), as_of)
+            self._add_source(document, sha256, kind, len(facts), as_of, filed or as_of)
             for ticker, cik in sorted({(f.ticker, f.cik) for f in facts}):
                 info = company if company and company.get("ticker") == ticker else {}
                 con.execute(
@@ -245,11 +275,13 @@ class Store:
         warnings = tuple(notes) + _summarise(broken) + _capped(disagreements)
         return IngestReport(document, len(facts), derived, count, False, rejected, skipped, warnings)
 
-    def _add_source(self, document: str, sha256: str, kind: str, count: int, as_of: date | None = None) -> None:
+    def _add_source(
+        self, document: str, sha256: str, kind: str, count: int, as_of: date | None = None, filed: date | None = None
+    ) -> None:
         self.con.execute(
-            "INSERT INTO sources (document, sha256, kind, facts, seq, as_of) "
-            "SELECT ?, ?, ?, ?, coalesce(max(seq), 0) + 1, ? FROM sources",
-            [document, sha256, kind, count, as_of],
+            "INSERT INTO sources (document, sha256, kind, facts, seq, as_of, filed) "
+            "SELECT ?, ?, ?, ?, coalesce(max(seq), 0) + 1, ?, ? FROM sources",
+            [document, sha256, kind, count, as_of, filed],
         )
 
     def _drop_derived(self, ticker: str) -> int:
@@ -284,7 +316,7 @@ class Store:
         member: str | None = None,
         label: FiscalLabel | None = None,
     ) -> list[Fact]:
-        """Reported facts before derived ones, the latest document first: the order FactIndex trusts."""
+        """Reported facts before derived ones, the latest filed document first: the order FactIndex trusts."""
         where, params = ["f.ticker = ?"], [ticker.upper()]
         if metric:
             catalogue().metric(metric)
@@ -299,7 +331,7 @@ class Store:
         rows = self.con.execute(
             f"SELECT {', '.join('f.' + c.strip() for c in COLUMNS.split(','))} FROM facts f "
             f"JOIN sources s USING (document) WHERE {' AND '.join(where)} "
-            "ORDER BY f.derived, s.as_of DESC NULLS LAST, s.seq DESC, f.metric, f.member, f.period_end, f.period_start",
+            "ORDER BY f.derived, s.filed DESC NULLS LAST, s.seq DESC, f.metric, f.member, f.period_end, f.period_start",
             params,
         ).fetchall()
         return [_row_to_fact(r) for r in rows]
@@ -314,6 +346,33 @@ class Store:
     def count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM facts").fetchone()
         return row[0] if row else 0
+
+    def statement(self, ticker: str, name: str, label: FiscalLabel) -> Statement | None:
+        """The face statement `name` whose columns show `label`, from the latest document that has one
+        (a fourth quarter is shown in the fiscal year's statement: 10-Ks present no quarter)."""
+        wanted = [str(label)] + ([str(FiscalLabel(label.year))] if label.is_quarter and label.quarter == 4 else [])
+        for want in wanted:
+            row = self.con.execute(
+                "SELECT st.document, st.labels FROM statements st JOIN sources s USING (document) "
+                "WHERE st.ticker = ? AND st.name = ? AND list_contains(st.labels, ?) "
+                "ORDER BY s.filed DESC NULLS LAST, s.seq DESC LIMIT 1",
+                [ticker.upper(), name, want],
+            ).fetchone()
+            if row:
+                return self._statement(row[0], ticker.upper(), name, row[1])
+        return None
+
+    def _statement(self, document: str, ticker: str, name: str, labels: list[str]) -> Statement:
+        rows = self.con.execute(
+            "SELECT seq, label, depth, role, concept, dims, negated, metric, member, unit FROM statement_lines "
+            "WHERE document = ? AND name = ? ORDER BY seq",
+            [document, name],
+        ).fetchall()
+        lines = tuple(
+            PlacedLine(StatementLine(name, seq, text, depth, role, concept, _dims(dims), negated), metric, member, unit)
+            for seq, text, depth, role, concept, dims, negated, metric, member, unit in rows
+        )
+        return Statement(document, ticker, name, tuple(parse_label(lab) for lab in labels), lines)
 
 
 def _disagreements(facts: list[Fact], new_ids: set[str]) -> list[str]:
@@ -403,6 +462,24 @@ def _connect(path: Path, read_only: bool, wait: float = LOCK_WAIT) -> duckdb.Duc
             raise CaibaoError(f"{path}: not a caibao facts store ({str(exc).splitlines()[0]})") from None
 
 
+def _put_statements(con: duckdb.DuckDBPyConnection, document: str, statements: Sequence[Statement]) -> None:
+    con.execute("DELETE FROM statement_lines WHERE document = ?", [document])
+    con.execute("DELETE FROM statements WHERE document = ?", [document])
+    for st in statements:
+        con.execute(
+            "INSERT INTO statements VALUES (?, ?, ?, ?)", [document, st.ticker, st.name, [str(x) for x in st.labels]]
+        )
+        con.executemany(
+            "INSERT INTO statement_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[document, st.name, p.line.seq, p.line.label, p.line.depth, p.line.role, p.line.concept, p.line.dims_key,
+              p.line.negated, p.metric, p.member, p.unit] for p in st.lines],
+        )  # fmt: skip
+
+
+def _dims(key: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(part.split("=", 1)) for part in key.split("|") if "=" in part)  # type: ignore[misc]
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -410,14 +487,14 @@ def _sha256(data: bytes) -> str:
 def _insert(con: duckdb.DuckDBPyConnection, facts: Iterable[Fact]) -> None:
     # Column-wise UNNEST: one statement for the whole batch, ~50x faster than executemany.
     cat = catalogue()
-    columns: list[list] = [[] for _ in range(20)]
+    columns: list[list] = [[] for _ in range(21)]
     for f in facts:
         values = (
             f.id,
             f.ticker,
             f.cik,
             f.metric,
-            cat.metrics[f.metric].axis,
+            cat.of_fact(f.metric, f.unit).axis,
             f.member,
             f.period.start,
             f.period.end,
@@ -433,12 +510,13 @@ def _insert(con: duckdb.DuckDBPyConnection, facts: Iterable[Fact]) -> None:
             f.source.locator,
             f.source.url,
             f.source.note,
+            f.role,
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
     if not columns[0]:
         return
-    selects = ", ".join("unnest(?::VARCHAR[])::DECIMAL(38, 6)" if i == 11 else "unnest(?)" for i in range(20))
+    selects = ", ".join("unnest(?::VARCHAR[])::DECIMAL(38, 6)" if i == 11 else "unnest(?)" for i in range(21))
     con.execute(f"INSERT INTO facts ({COLUMNS}) SELECT {selects}", columns)
 
 
@@ -464,6 +542,7 @@ def _row_to_fact(row: tuple) -> Fact:
         locator,
         url,
         note,
+        role,
     ) = row
     assert isinstance(start, date) and isinstance(value, Decimal)
     return Fact(
@@ -478,6 +557,7 @@ def _row_to_fact(row: tuple) -> Fact:
         cik=cik or "",
         derived=derived,
         inputs=tuple(inputs),
+        role=role or "",
     )
 
 

@@ -23,6 +23,7 @@ from lxml import etree
 
 from caibao.errors import IngestError
 from caibao.facts.bounds import MAX_DECIMALS, MIN_DECIMALS, check_date, check_value, shown
+from caibao.facts.statements import StatementLine, read_statements
 from caibao.facts.words import NotANumber, read_words
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -67,6 +68,7 @@ class XbrlDocument:
     dei: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     rejected: int = 0  # facts left out: unreadable, or tagged twice with different values
+    statements: list[StatementLine] = field(default_factory=list)  # face statements, inline documents only
     untold: int = 0  # warnings past MAX_WARNINGS, counted rather than listed
 
     def warn(self, problem: str, left_out: int = 1) -> None:
@@ -273,6 +275,10 @@ def _inline(found: dict[str, list[etree._Element]], name: str) -> XbrlDocument:
             continue
         doc.facts.append(fact)
     _merge_duplicates(doc)
+    plain = {cid for cid, ctx in contexts.items() if ctx.start is not None and not ctx.dims}
+    dims = {cid: ctx.dims for cid, ctx in contexts.items()}
+    periods = {cid: (ctx.start, ctx.end) for cid, ctx in contexts.items() if ctx.start is not None}
+    doc.statements = read_statements(found[_NON_FRACTION], plain, dims, periods)
     return doc
 
 

@@ -31,6 +31,10 @@ class XbrlMap:
     neutral: frozenset[tuple[str, str]]
     member_names: dict[str, dict[str, str]]  # ticker -> member QName -> the filer's own name
     alternates: dict[str, dict[str, str]]  # metric -> {concept, of}: kept apart where it differs
+    # concept -> {metric, sign, name}: what it reconciles on a reconciling member (see xbrl_map.toml)
+    reconciling_concepts: dict[str, dict] = field(default_factory=dict)
+    # ticker -> concept -> {metric, sign, name}: a filer's dimensionless reconciling items
+    reconciling_whole: dict[str, dict[str, dict]] = field(default_factory=dict)
 
     def ranked(self, ticker: str) -> dict[str, tuple[str, int]]:
         """concept -> (metric, preference rank) for one filer, its overrides first."""
@@ -48,7 +52,8 @@ def xbrl_map() -> XbrlMap:
     neutral = frozenset((axis, member) for axis, member in raw.get("neutral", {}).get("pairs", []))
     return XbrlMap(
         raw["concepts"], raw.get("overrides", {}), raw["axes"], raw["by_axis"], raw["members"], neutral,
-        raw.get("member_names", {}), raw.get("alternates", {}),
+        raw.get("member_names", {}), raw.get("alternates", {}), raw.get("reconciling_concepts", {}),
+        raw.get("reconciling_whole", {}),
     )  # fmt: skip
 
 
@@ -71,6 +76,7 @@ class Converted:
     year_end: str
     facts: list[Fact] = field(default_factory=list)
     skipped: int = 0
+    superseded: int = 0  # of the skipped: previously reported figures and adjustments (see _restated)
 
 
 def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
@@ -91,12 +97,19 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
     whole = _whole_members(doc)
     alternate_of = {spec["concept"]: (metric, spec["of"]) for metric, spec in mapping.alternates.items()}
     candidates: list[tuple[str, Fact]] = []
-    for xf in doc.facts:
+    # Reconciling items read from concepts of their own (Apple's R&D on the reconciling member), kept
+    # only where the member gives no figure of that metric itself (NVIDIA's 10-K gives "All Other").
+    reconciling: list[tuple[tuple, Fact]] = []
+    direct: set[tuple] = set()
+    read, out.superseded = _restated(doc.facts, restatement_rules())
+    for filed, xf in read:
         placed = _place(xf, ranked, mapping, names, whole)
-        if placed is None:
+        item = _reconciling_item(xf, mapping, symbol, names) if placed is None else None
+        if placed is None and item is None:
             out.skipped += 1
             continue
-        metric, member, rank = placed
+        metric, member, rank = placed or item[:3]  # type: ignore[index]
+        role = _role(xf, mapping) if placed else "reconciling"
         start = xf.context.start
         if start is None:
             # A balance (paid memberships at the year's end) is dated by the period it closes.
@@ -115,18 +128,98 @@ def convert(doc: XbrlDocument, ticker: str | None = None) -> Converted:
             value=xf.value,
             decimals=EXACT if xf.decimals is None else xf.decimals,
             unit=metrics[metric].unit,
-            source=Source(doc.name, _locator(xf)),
+            source=Source(doc.name, _locator(filed)),
             cik=cik,
+            role=role,
         )
+        if item is not None:
+            sign, qname = item[3], item[4]
+            if sign < 0:
+                note = "an expense the segments' figures leave out: counted negative, as the filer reconciles"
+                fact = replace(fact, value=-fact.value, source=replace(fact.source, note=note))
+            reconciling.append(((metric, qname, start, xf.context.end), fact))
+            continue
+        if role:
+            direct.add((metric, _reconciling_member(xf, mapping), start, xf.context.end))
         key = (metric, member, start, xf.context.end)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, fact)
         if xf.concept in alternate_of:
             candidates.append((alternate_of[xf.concept][0], fact))
+    for key, fact in reconciling:
+        found = (fact.metric, fact.member, fact.period.start, fact.period.end)
+        if key not in direct and found not in best:
+            best[found] = (0, fact)
     out.facts = [fact for _, fact in best.values()]
     out.facts += _alternates(candidates, best, mapping)
     out.skipped += len(doc.facts) - out.skipped - len(out.facts)
     return out
+
+
+ROLES = ("previously_reported", "adjustment", "adjusted")
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """How a filing marks the versions of a restated or adjusted figure ([restatement] in xbrl_map.toml)."""
+
+    axes: frozenset[str]
+    qualifiers: frozenset[str]
+    members: dict[str, str]  # member QName -> role
+    endings: tuple[tuple[str, str], ...]  # (local-name ending, role), tried in order
+
+    def role(self, member: str) -> str | None:
+        if member in self.members:
+            return self.members[member]
+        local = member.split(":")[-1]
+        return next((role for ending, role in self.endings if local.endswith(ending)), None)
+
+    def read(self, dims: tuple[tuple[str, str], ...]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+        """(role, the other dimensions) of a context; role None where no restatement axis is in it, or
+        one of its members has no role (a forecast), and the dimensions are then left as they are.
+        A previously reported version of an adjusted balance is still previously reported."""
+        roles = [self.role(member) for axis, member in dims if axis in self.axes]
+        if not roles or None in roles:
+            return None, dims
+        role = next(r for r in ROLES if r in roles)
+        return role, tuple(d for d in dims if d[0] not in self.axes and d[0] not in self.qualifiers)
+
+
+@cache
+def restatement_rules() -> Restatement:
+    raw = tomllib.loads(resources.files("caibao.facts").joinpath("data/xbrl_map.toml").read_text(encoding="utf-8"))
+    table = raw.get("restatement", {})
+    members = {member: role for role in ROLES for member in table.get(role, [])}
+    endings = tuple((ending, role) for role in ROLES for ending in table.get(f"{role}_endings", []))
+    return Restatement(frozenset(table.get("axes", [])), frozenset(table.get("qualifiers", [])), members, endings)
+
+
+def _restated(facts: list[XbrlFact], rules: Restatement) -> tuple[list[tuple[XbrlFact, XbrlFact]], int]:
+    """(fact as filed, fact as read) for every fact that stands, and how many were superseded.
+
+    A figure tagged as adjusted (restated) is read without its restatement axis and replaces the
+    plain fact of the same concept, period, unit and other dimensions in this document: that one is
+    the figure as first reported, whichever way the filing marks it. Previously reported versions
+    and adjustments are left out. Two passes over the facts, one set: linear."""
+    read: list[tuple[XbrlFact, XbrlFact, bool]] = []
+    adjusted: set[tuple] = set()
+    superseded = 0
+    for xf in facts:
+        role, rest = rules.read(xf.context.dims)
+        if role is None:
+            read.append((xf, xf, False))
+        elif role == "adjusted":
+            plain = replace(xf, context=replace(xf.context, dims=rest))
+            adjusted.add(_figure(plain))
+            read.append((xf, plain, True))
+        else:
+            superseded += 1
+    kept = [(filed, xf) for filed, xf, is_adjusted in read if is_adjusted or _figure(xf) not in adjusted]
+    return kept, superseded + len(read) - len(kept)
+
+
+def _figure(xf: XbrlFact) -> tuple:
+    return xf.concept, xf.context.start, xf.context.end, xf.context.dims, xf.context.typed, xf.unit
 
 
 def _alternates(candidates: list[tuple[str, Fact]], best: dict, mapping: XbrlMap) -> list[Fact]:
@@ -151,8 +244,9 @@ def _whole_members(doc: XbrlDocument) -> frozenset[tuple[str, str, str]]:
     """(concept, axis, member) that add nothing to the other axis of a two-axis fact: the only
     member the filing ever gives on that axis for that concept (Netflix reports revenue by region
     within "Streaming", its one product), and the one segment a product line is ever reported in
-    (Meta's advertising within Family of Apps). Walmart's grocery sales, given for two segments,
-    are neither."""
+    (Meta's advertising within Family of Apps), where every line of that table is in one segment.
+    Walmart's grocery sales, given for two segments, are neither, and nor are its fuel sales, given
+    for Sam's Club alone: its lines are each segment's own, not the company's."""
     seen: dict[tuple[str, str], set[str]] = {}
     within: dict[tuple[str, str, str], set[str]] = {}
     for xf in doc.facts:
@@ -163,7 +257,10 @@ def _whole_members(doc: XbrlDocument) -> frozenset[tuple[str, str, str]]:
             within.setdefault((xf.concept, a1, m1), set()).add(m2)
             within.setdefault((xf.concept, a2, m2), set()).add(m1)
     whole = {(concept, axis, next(iter(ms))) for (concept, axis), ms in seen.items() if len(ms) == 1}
-    whole |= {key for key, others in within.items() if len(others) == 1}
+    # A table whose members are each given for more than one member of the other axis is a
+    # breakdown of each of those: none of its members stands for the whole company.
+    spread = {(concept, axis) for (concept, axis, _), others in within.items() if len(others) > 1}
+    whole |= {key for key, others in within.items() if len(others) == 1 and key[:2] not in spread}
     return frozenset(whole)
 
 
@@ -184,7 +281,9 @@ def _place(
     metric, rank = ranked[xf.concept]
     dims = [d for d in xf.context.dims if d not in mapping.neutral]
     if not dims:
-        return metric, "", rank
+        # Only a neutral member ("operating segments" alone) is the segments' own total, not the
+        # consolidated figure (Apple's segment operating income before R&D and corporate costs).
+        return None if xf.context.dims else (metric, "", rank)
     if len(dims) == 2:
         kinds = {mapping.axes.get(axis): (axis, member) for axis, member in dims}
         if set(kinds) == {"segment", "revenue_line"} and (xf.concept, *kinds["revenue_line"]) in whole:
@@ -206,6 +305,38 @@ def _place(
     if by_axis is None:
         return None
     return by_axis, (names or {}).get(member) or spec.get("name") or member_name(member), rank
+
+
+def _role(xf: XbrlFact, mapping: XbrlMap) -> str:
+    """ "reconciling" for a fact on a member the map marks so (corporate items, eliminations)."""
+    return (
+        "reconciling"
+        if any(mapping.members.get(m, {}).get("role") == "reconciling" for _, m in xf.context.dims)
+        else ""
+    )
+
+
+def _reconciling_member(xf: XbrlFact, mapping: XbrlMap) -> str:
+    return next((m for _, m in xf.context.dims if mapping.members.get(m, {}).get("role") == "reconciling"), "")
+
+
+def _reconciling_item(
+    xf: XbrlFact, mapping: XbrlMap, ticker: str, names: dict[str, str]
+) -> tuple[str, str, int, int, str] | None:
+    """(metric, member, rank, sign, member QName) for a concept that is no standard metric of its own
+    but reconciles a segment metric: on a reconciling member alone (xbrl_map.toml
+    [reconciling_concepts]), or with no dimension where the filer shows it so ([reconciling_whole])."""
+    if xf.context.typed:
+        return None
+    if not xf.context.dims:
+        spec = mapping.reconciling_whole.get(ticker, {}).get(xf.concept)
+        return (spec["metric"], spec["name"], 0, spec.get("sign", 1), "") if spec else None
+    spec = mapping.reconciling_concepts.get(xf.concept)
+    qname = _reconciling_member(xf, mapping)
+    if spec is None or len(xf.context.dims) != 1 or not qname:
+        return None
+    member = spec.get("name") or names.get(qname) or mapping.members[qname].get("name") or member_name(qname)
+    return spec["metric"], member, 0, spec.get("sign", 1), qname
 
 
 def _locator(xf: XbrlFact) -> str:

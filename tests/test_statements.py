@@ -1,0 +1,258 @@
+"""Face income statements as the filers present them, checked against the filings themselves.
+
+The expected rows are read straight from each inline-XBRL document with a few lines of lxml written
+here (not the project's reader): the first table holding net income, earnings per share and revenue,
+each row's label (the text before its first figure) and its figures, signed as displayed (in
+parentheses = negative). Every such row must appear in the brief, in the filer's order, with the
+filed figure in the brief's current-period column; the statement must bridge from revenue to net
+income; Chinese briefs carry the same rows and figures under Chinese labels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from caibao.brief.build import build_brief
+from caibao.brief.render import render
+from caibao.facts.ingest import ingest_file
+from caibao.facts.periods import parse_label
+from caibao.facts.statement_source import bridge
+from caibao.facts.store import Store
+
+FILINGS = Path(__file__).resolve().parents[2] / "shared" / "filings"
+IX = "{http://www.xbrl.org/2013/inlineXBRL}"
+XBRLI = "{http://www.xbrl.org/2003/instance}"
+
+# Every filer and period of the shared filings with a face income statement (issue 10).
+CASES = [
+    ("amzn-10-k-2025-02-07.htm", "AMZN", "FY2024"),
+    ("googl-10-k-2025-02-05.htm", "GOOGL", "FY2024"),
+    ("meta-10-k-2025-01-30.htm", "META", "FY2024"),
+    ("nflx-10-q-2025-07-18.htm", "NFLX", "2025Q2"),
+    ("nflx-10-k-2025-01-27.htm", "NFLX", "FY2024"),
+    ("tsla-10-q-2025-07-24.htm", "TSLA", "2025Q2"),
+    ("tsla-10-k-2025-01-30.htm", "TSLA", "FY2024"),
+    ("aapl-10-q-2025-08-01.htm", "AAPL", "2025Q3"),
+    ("aapl-10-k-2024-11-01.htm", "AAPL", "FY2024"),
+    ("nvda-10-q-2025-08-27.htm", "NVDA", "2026Q2"),
+    ("nvda-10-k-2025-02-26.htm", "NVDA", "FY2025"),
+    ("wmt-10-k-2025-03-14.htm", "WMT", "FY2025"),
+    ("ibm-10-q-2025-07-24.htm", "IBM", "2025Q2"),
+]
+
+
+def face_income_statement(path: Path) -> list[tuple[str, dict[tuple[str, str], tuple[Decimal, Decimal]]]]:
+    """[(label, {(start, end): (shown value, half a unit of its stated precision)})] for each row
+    with figures of undimensioned durations."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    root = etree.parse(str(path), parser).getroot()
+    periods: dict[str, tuple[str, str]] = {}
+    for ctx in root.iter(f"{XBRLI}context"):
+        start, end = ctx.findtext(f".//{XBRLI}startDate"), ctx.findtext(f".//{XBRLI}endDate")
+        if start and end and ctx.find(f".//{XBRLI}segment") is None:
+            periods[ctx.get("id")] = (start.strip(), end.strip())
+    for table in root.iter("{*}table"):
+        names = {
+            el.get("name").split(":")[1] for el in table.iter(f"{IX}nonFraction") if el.get("contextRef") in periods
+        }
+        if names & {"NetIncomeLoss", "ProfitLoss"} and names & {"EarningsPerShareDiluted", "EarningsPerShareBasic"} \
+                and names & {"Revenues", "RevenueFromContractWithCustomerExcludingAssessedTax", "CostOfRevenue"} \
+                and "NetCashProvidedByUsedInOperatingActivities" not in names:  # fmt: skip
+            break
+    rows = []
+    for tr in table.iter("{*}tr"):
+        facts = [el for el in tr.iter(f"{IX}nonFraction")]
+        if not facts:
+            continue
+        text = "".join(tr.itertext())
+        first = "".join(facts[0].itertext())
+        label = " ".join(text[: text.index(first)].replace("\u00a0", " ").split()).rstrip("$( :")
+        values = {}
+        for el in facts:
+            shown = "".join(el.itertext()).strip()
+            if el.get("contextRef") not in periods:
+                continue
+            if not re.search(r"\d", shown):  # a dash: zero
+                values[periods[el.get("contextRef")]] = (Decimal(0), Decimal(0))
+                continue
+            value = Decimal(shown.replace(",", "")).scaleb(int(el.get("scale", "0")))
+            # shown in parentheses: negative
+            negative = f"({shown})" in re.sub(r"\s", "", text)
+            decimals = el.get("decimals", "INF")
+            slack = Decimal(0) if decimals == "INF" else Decimal(5).scaleb(-int(decimals) - 1)
+            values[periods[el.get("contextRef")]] = (-value if negative else value, slack)
+        if values:
+            rows.append((label, values))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    db = Store.open(tmp_path_factory.mktemp("statements") / "s.duckdb", seed=False)
+    for name in sorted({case[0] for case in CASES} | {"aapl-10-k-2024-11-01.htm"}):
+        ingest_file(db, FILINGS / name)
+    return db
+
+
+def _income(brief_json: dict) -> dict:
+    return next(t for t in brief_json["tables"] if t["key"] == "income")
+
+
+@pytest.mark.parametrize(("filing", "ticker", "period"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
+def test_every_face_line_is_in_the_brief_with_its_filed_value(store: Store, filing: str, ticker: str, period: str):
+    expected = face_income_statement(FILINGS / filing)
+    assert len(expected) >= 10
+    brief = json.loads(render(build_brief(store, ticker, period, "en"), "json"))
+    table = _income(brief)
+    rows = [r for r in table["rows"] if r["cells"]]
+    facts = brief["facts"]
+    at = 0
+    for label, values in expected:
+        # in the filer's order: the next brief row with this label
+        while at < len(rows) and rows[at]["label"] != label:
+            at += 1
+        assert at < len(rows), f"{ticker} {period}: face line {label!r} missing (or out of order)"
+        cell = rows[at]["cells"][0]
+        fact = facts[cell["facts"][0]]
+        dates = (fact["period_start"], fact["period_end"])
+        assert dates in values, f"{ticker} {period}: {label!r} cites {dates}, not a column of the filing"
+        filed, slack = values[dates]
+        # the figure as filed; where the filing tags it twice (948.0 million on the face, 947,961,917
+        # in a note) the more precise one is kept, within the face's stated precision
+        assert abs(Decimal(str(cell["value"])) - filed) <= slack, f"{ticker} {period}: {label!r}"
+        at += 1
+
+
+@pytest.mark.parametrize(("filing", "ticker", "period"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
+def test_the_statement_bridges_from_revenue_to_net_income(store: Store, filing: str, ticker: str, period: str):
+    statement = store.statement(ticker, "income", parse_label(period))
+    assert statement is not None and statement.document == filing
+    index = store.index(ticker)
+    result = bridge(statement, lambda p, label: index.get(p.metric, label, p.member))
+    assert result.holds, f"{ticker} {period}: rows left unsummed {result.open}"
+    keys = {p.metric for p in statement.lines}
+    assert {"revenue", "operating_income"} & keys or "gross_profit" in keys
+    assert "income_before_taxes" in keys and ("net_income" in keys or "consolidated_net_income" in keys)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
+@pytest.mark.parametrize(("filing", "ticker", "period"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
+def test_chinese_briefs_show_the_same_lines_in_chinese(store: Store, filing: str, ticker: str, period: str, lang: str):
+    en = _income(json.loads(render(build_brief(store, ticker, period, "en"), "json")))
+    zh = _income(json.loads(render(build_brief(store, ticker, period, lang), "json")))
+    assert [r["key"] for r in zh["rows"]] == [r["key"] for r in en["rows"]]
+    for a, b in zip(en["rows"], zh["rows"], strict=True):
+        assert [c["value"] for c in a["cells"]] == [c["value"] for c in b["cells"]]
+        assert not re.search(r"[A-Za-z]{3,}", b["label"]), f"{ticker} {lang}: English label {b['label']!r}"
+
+
+# The filer's words and figures, as the filings print them (US$ millions).
+LINES = [
+    ("AAPL", "2025Q3", "Research and development", Decimal(8_866_000_000)),
+    ("AAPL", "2025Q3", "Selling, general and administrative", Decimal(6_650_000_000)),
+    ("GOOGL", "FY2024", "Research and development", Decimal(49_326_000_000)),
+    ("META", "FY2024", "Research and development", Decimal(43_873_000_000)),
+    ("META", "FY2024", "Total costs and expenses", Decimal(95_121_000_000)),
+    ("NFLX", "2025Q2", "Technology and development", Decimal(824_683_000)),
+    ("NFLX", "2025Q2", "Interest expense", Decimal(-182_649_000)),
+    ("WMT", "FY2025", "Operating, selling, general and administrative expenses", Decimal(139_884_000_000)),
+    ("WMT", "FY2025", "Net sales", Decimal(674_538_000_000)),
+    ("WMT", "FY2025", "Total revenues", Decimal(680_985_000_000)),
+    ("TSLA", "FY2024", "Provision for (benefit from) income taxes", Decimal(1_837_000_000)),
+]
+
+
+@pytest.mark.parametrize(("ticker", "period", "label", "value"), LINES)
+def test_lines_analysts_missed(store: Store, ticker: str, period: str, label: str, value: Decimal):
+    table = _income(json.loads(render(build_brief(store, ticker, period, "en"), "json")))
+    row = next(r for r in table["rows"] if r["label"] == label)
+    assert Decimal(str(row["cells"][0]["value"])) == value
+
+
+def test_netflix_second_quarter_shows_the_first_quarter_derived_from_the_half(store: Store):
+    table = _income(json.loads(render(build_brief(store, "NFLX", "2025Q2", "en"), "json")))
+    revenue = next(r for r in table["rows"] if r["key"] == "revenue")
+    assert [c["column"] for c in revenue["cells"][:3]] == ["FY 2Q25", "FY 1Q25", "FY 2Q24"]
+    assert Decimal(str(revenue["cells"][1]["value"])) == Decimal(10_542_801_000)
+    diluted = next(r for r in table["rows"] if r["key"] == "eps_diluted")
+    assert diluted["cells"][1]["value"] is None  # per-share figures are never derived
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+@pytest.mark.parametrize(("filing", "ticker", "period"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
+def test_check_of_each_brief_finds_nothing_contradicted(store: Store, filing: str, ticker: str, period: str, lang: str):
+    from caibao.claims.check import check_text
+
+    text = render(build_brief(store, ticker, period, lang), "md")
+    report = check_text(store, text, ticker, document="brief.md")
+    wrong = [f"{c.quote!r} {c.metric} {c.segment} {c.period} {c.measure}: {c.explanation} || {c.sentence[:80]}"
+             for c in report.claims if c.verdict == "contradicted"]  # fmt: skip
+    assert wrong == []
+    assert sum(c.verdict == "supported" for c in report.claims) >= 20
+
+
+# How each concept of the shared filings' income statements counts on the way to net income.
+SIGNS = [
+    ("us-gaap:CostOfRevenue", -1),
+    ("us-gaap:CostOfGoodsAndServicesSold", -1),
+    ("us-gaap:ResearchAndDevelopmentExpense", -1),
+    ("us-gaap:SellingGeneralAndAdministrativeExpense", -1),
+    ("us-gaap:OperatingExpenses", -1),
+    ("us-gaap:CostsAndExpenses", -1),
+    ("us-gaap:InterestExpenseNonoperating", -1),
+    ("us-gaap:InterestExpenseDebt", -1),
+    ("wmt:FinanceLeaseAndFinancingObligationInterestExpense", -1),
+    ("us-gaap:IncomeTaxExpenseBenefit", -1),
+    ("us-gaap:NetIncomeLossAttributableToNoncontrollingInterest", -1),
+    ("tsla:RestructuringAndOtherExpenses", -1),
+    ("ibm:ExpenseAndIncomeOther", -1),
+    ("ibm:OtherExpenseAndIncome", -1),
+    ("us-gaap:Revenues", 1),
+    ("us-gaap:RevenueFromContractWithCustomerExcludingAssessedTax", 1),
+    ("us-gaap:OtherIncome", 1),
+    ("us-gaap:GrossProfit", 1),
+    ("us-gaap:OperatingIncomeLoss", 1),
+    ("us-gaap:InvestmentIncomeInterest", 1),
+    ("us-gaap:NonoperatingIncomeExpense", 1),
+    ("us-gaap:OtherNonoperatingIncomeExpense", 1),
+    ("us-gaap:InterestIncomeExpenseNonoperatingNet", 1),
+    ("us-gaap:IncomeLossFromEquityMethodInvestmentsNetOfTax", 1),
+    ("us-gaap:IncomeLossFromContinuingOperationsBeforeIncomeTaxesExtraordinaryItemsNoncontrollingInterest", 1),
+    ("us-gaap:IncomeLossFromDiscontinuedOperationsNetOfTax", 1),
+    ("us-gaap:NetIncomeLoss", 1),
+    ("ibm:IntellectualPropertyAndCustomDevelopmentIncome", 1),
+    ("nvda:BusinessCombinationAdvancedConsiderationWrittenOff", 0),  # its total decides
+]
+
+
+@pytest.mark.parametrize(("concept", "sign"), SIGNS)
+def test_how_a_line_counts_towards_net_income(concept: str, sign: int):
+    from caibao.facts.statements import sign_of
+
+    assert sign_of(concept) == sign
+
+
+def test_an_instance_document_has_no_presentation_and_keeps_its_facts(tmp_path: Path):
+    from caibao.facts.xbrl import parse_xbrl
+
+    doc = parse_xbrl((FILINGS / "amzn-20221231_htm.xml").read_bytes(), "amzn-20221231_htm.xml")
+    assert doc.statements == [] and len(doc.facts) > 1000
+
+
+def test_rows_keep_the_filers_labels_indentation_and_signs():
+    from caibao.facts.statements import rules
+    from caibao.facts.xbrl import parse_xbrl
+
+    doc = parse_xbrl((FILINGS / "nflx-10-q-2025-07-18.htm").read_bytes(), "nflx.htm")
+    income = [ln for ln in doc.statements if ln.statement == "income"]
+    assert 15 <= len(income) < rules().max_rows
+    assert [ln.label for ln in income[:3]] == ["Revenues", "Cost of revenues", "Sales and marketing"]
+    assert [ln.depth for ln in income[:3]] == [0, 1, 1]
+    interest = next(ln for ln in income if ln.label == "Interest expense")
+    assert interest.negated and interest.concept == "us-gaap:InterestExpenseNonoperating"
