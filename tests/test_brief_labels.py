@@ -76,7 +76,11 @@ def test_chinese_brief_names_members_in_chinese(filings_store, ticker, period, l
 @pytest.mark.parametrize(
     ("lang", "rows", "guidance"),
     [
-        ("en", ["Operating cash flow", "Purchases of property and equipment"], "FY2025 guidance: none filed"),
+        (
+            "en",
+            ["Net cash provided by operating activities", "Purchases of property and equipment"],
+            "FY2025 guidance: none filed",
+        ),
         ("zh-Hant", ["營業現金流", "資本支出"], "FY2025 財測指引:申報資料中未提供"),
         ("zh-Hans", ["经营现金流", "资本支出"], "FY2025 业绩指引:申报文件中未提供"),
     ],
@@ -84,7 +88,7 @@ def test_chinese_brief_names_members_in_chinese(filings_store, ticker, period, l
 def test_annual_brief_speaks_in_years(filings_store, lang, rows, guidance):
     brief = build_brief(filings_store[0], "META", "FY2024", lang)
     cash = next(t for t in brief.tables if t.key == "cash")
-    assert [r.label for r in cash.rows] == rows  # the year itself, not "(TTM)"
+    assert [r.label for r in cash.rows] == rows  # the year itself, not "(TTM)"; the filer's words in English
     assert [r.key for r in cash.rows] == ["operating_cash_flow_ttm", "capex_ttm"]  # keys kept for the JSON
     assert guidance in brief.notes
     assert not any("TTM" in h.text for h in brief.highlights)

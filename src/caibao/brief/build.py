@@ -70,7 +70,7 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
     statement = store.statement(ticker, "income", label)
     words = Words(lang, ticker=ticker, revenue_term=revenue_name(statement))
     brief.highlights = HighlightWriter(index, label, words).all()
-    tables = TableBuilder(index, label, words, statement)
+    tables = TableBuilder(index, label, words, statement, store.latest_statement(ticker, "cash_flow"))
     for key, make in (
         ("income", tables.income_statement),
         ("segments", tables.segments),

@@ -49,9 +49,17 @@ Measure = Callable[[FiscalLabel], Figure | None]
 
 
 class TableBuilder:
-    def __init__(self, index: FactIndex, label: FiscalLabel, words: Words, statement: Statement | None = None):
+    def __init__(
+        self,
+        index: FactIndex,
+        label: FiscalLabel,
+        words: Words,
+        statement: Statement | None = None,
+        cash_statement: Statement | None = None,
+    ):
         self.index, self.label, self.w, self.lang = index, label, words, words.lang
         self.statement = statement  # the filer's face income statement, where a filing gives one
+        self.cash_statement = cash_statement  # its cash-flow statement: the filer's words for its lines
         self.prev, self.year_ago = label.previous(), label.year_ago()
         # A quarter is shown beside the quarter before and the year-ago quarter; a fiscal year
         # beside the year before, with no QoQ.
@@ -271,9 +279,18 @@ class TableBuilder:
         if not self.label.is_quarter:
             specs = specs[:4]  # for a fiscal year the trailing twelve months are the year itself
 
+        own = {p.metric: p.line.label for p in self.cash_statement.lines if p.metric and not p.member} if (
+            self.cash_statement is not None and self.lang == "en") else {}  # fmt: skip
+
         def label(key: str) -> str:
             # A year's row is the year: labelled without "(TTM)", the row key kept for readers of the JSON.
-            return self.w("row", key) if self.label.is_quarter else self.w("row_year", key.removesuffix("_ttm"))
+            house = self.w("row", key) if self.label.is_quarter else self.w("row_year", key.removesuffix("_ttm"))
+            metric = key.removesuffix("_ttm")
+            if metric not in own:
+                return house
+            # the filer's words for the line, with the house note of what span it covers ("(TTM)")
+            span = house[house.rindex(" (") :] if house.endswith(")") and " (" in house else ""
+            return own[metric] + span
 
         rows = [row for key, measure in specs if (row := self.period_row(key, label(key), measure))]
         return self._table("cash", "millions", rows, self.growth)

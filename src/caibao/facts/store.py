@@ -362,6 +362,15 @@ class Store:
                 return self._statement(row[0], ticker.upper(), name, row[1])
         return None
 
+    def latest_statement(self, ticker: str, name: str) -> Statement | None:
+        """The latest filed document's statement `name`, whatever periods it shows (for its labels)."""
+        row = self.con.execute(
+            "SELECT st.document, st.labels FROM statements st JOIN sources s USING (document) "
+            "WHERE st.ticker = ? AND st.name = ? ORDER BY s.filed DESC NULLS LAST, s.seq DESC LIMIT 1",
+            [ticker.upper(), name],
+        ).fetchone()
+        return self._statement(row[0], ticker.upper(), name, row[1]) if row else None
+
     def _statement(self, document: str, ticker: str, name: str, labels: list[str]) -> Statement:
         rows = self.con.execute(
             "SELECT seq, label, depth, role, concept, dims, negated, metric, member, unit FROM statement_lines "
