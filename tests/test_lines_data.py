@@ -22,7 +22,7 @@ FILINGS = Path(__file__).parents[2] / "shared" / "filings"
 ABBREVIATIONS: set[str] = set()
 T2S, S2T = opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-KEY = re.compile(r"^[a-z][\w-]*:\w+(\|[a-z][\w-]*:\w+=[a-z][\w-]*:\w+)*$")
+KEY = re.compile(r"^([A-Z]+\|)?[a-z][\w-]*:\w+(\|[a-z][\w-]*:\w+=[a-z][\w-]*:\w+)*$")
 
 # How the test finds the statements: the heading a filer gives them, in the text just before the
 # first table of figures that follows it (a table of contents holds no figures).

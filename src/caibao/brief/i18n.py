@@ -57,7 +57,7 @@ def line_key(concept: str, dims: str = "") -> str:
     return f"{concept}|{dims}" if dims else concept
 
 
-def line_label(concept: str, dims: str, english: str, lang: str) -> str:
+def line_label(concept: str, dims: str, english: str, lang: str, ticker: str = "") -> str:
     """A face-statement line's label: the filer's own English label in an English brief; in Chinese,
     lines.toml's label for the concept with these dimensions, else for the bare concept. Only a concept
     lines.toml does not know keeps the filer's English label (a new filer's own extension concept)."""
@@ -68,8 +68,11 @@ def line_label(concept: str, dims: str, english: str, lang: str) -> str:
         words = english.lower()
         entry = next((h for h in table.get("heading", []) if re.search(h["pattern"], words)), None)
         return entry[lang] if entry else english
-    entry = table.get(line_key(concept, dims)) if dims else None
-    entry = entry or table.get(concept)
+    # the filer's own entry first (Walmart's net sales are not its revenues), then the concept's
+    keys = [line_key(concept, dims)] if dims else []
+    keys.append(concept)
+    keys = [f"{ticker.upper()}|{k}" for k in keys] + keys if ticker else keys
+    entry = next((table[k] for k in keys if k in table), None)
     return entry[lang] if entry else english
 
 

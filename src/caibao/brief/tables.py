@@ -127,12 +127,18 @@ class TableBuilder:
         metric as its key where there is one, so highlights, JSON readers and `check` know it."""
         rows: list[Row] = []
         pending: list[Row] = []  # a heading waits for its first row of figures
+        headings: list[tuple[int, str]] = []  # (depth, label) of the headings the row is under
         for placed in statement.lines:
             line = placed.line
-            label = line_label(line.concept, line.dims_key, line.label, self.lang)
+            label = line_label(line.concept, line.dims_key, line.label, self.lang, statement.ticker)
+            headings = [(d, h) for d, h in headings if d < line.depth or (line.role == "total" and d <= line.depth)]
             if line.role == "heading":
                 pending = [Row(f"heading:{line.seq}", label, group=True, depth=line.depth)]
+                headings.append((line.depth, label))
                 continue
+            if line.role == "total" and any(h == label for _, h in headings):
+                # the total of a heading's lines, worded as the heading ("營業成本" under 營業成本): say so
+                label = self.w("row", "total_of", label=label)
             key = placed.metric + (f":{placed.member}" if placed.member else "")
             sign = -1 if line.negated else 1
 
