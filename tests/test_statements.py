@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -256,3 +257,61 @@ def test_rows_keep_the_filers_labels_indentation_and_signs():
     assert [ln.depth for ln in income[:3]] == [0, 1, 1]
     interest = next(ln for ln in income if ln.label == "Interest expense")
     assert interest.negated and interest.concept == "us-gaap:InterestExpenseNonoperating"
+
+
+INSTANCE = "amzn-20221231_htm.xml"
+
+
+def test_an_instance_gets_its_statement_from_the_calculation_and_label_linkbases(tmp_path: Path):
+    from caibao.facts import ingest as loader
+
+    [document] = list(loader.documents([FILINGS / INSTANCE]))
+    assert sorted(document.linkbases) == ["amzn-20221231_cal.xml", "amzn-20221231_lab.xml"]
+    db = Store.open(tmp_path / "i.duckdb", seed=False)
+    loader.write(db, loader.prepare(document.name, document.data, None, linkbases=document.linkbases))
+    statement = db.statement("AMZN", "income", parse_label("FY2021"))
+    assert statement is not None and statement.document == INSTANCE
+    index = db.index("AMZN")
+    assert bridge(statement, lambda p, label: index.get(p.metric, label, p.member)).holds
+    rows = {p.line.label: p for p in statement.lines}
+    # the filer's labels, each total after the lines it sums, a subtracted line shown negative
+    assert [p.line.label for p in statement.lines][-5:] == [
+        "Total non-operating income (expense)", "Income (loss) before income taxes", "Income Tax Expense (Benefit)",
+        "Equity-method investment activity, net of tax", "Net income (loss)",
+    ]  # fmt: skip
+    assert rows["Interest Expense"].line.negated and not rows["Total operating expenses"].line.negated
+    assert rows["Cost of sales"].line.depth == 1 and rows["Operating income"].line.depth == 0
+    # the same figures as the face of the 10-K filed two years later shows for FY2022
+    face = dict(face_income_statement(FILINGS / "amzn-10-k-2025-02-07.htm"))
+    fy2022 = (date(2022, 1, 1), date(2022, 12, 31))
+    for label, filed in [("Operating income", "Operating income"), ("Net income (loss)", "Net income (loss)"),
+                         ("Total net sales", "Total net sales"), ("Fulfillment", "Fulfillment")]:  # fmt: skip
+        fact = index.get(rows[label].metric, parse_label("FY2022"), rows[label].member)
+        assert fact is not None and fact.value == face[filed][tuple(d.isoformat() for d in fy2022)][0]
+
+
+def test_linkbases_travel_with_their_instance_in_a_zip(tmp_path: Path):
+    import zipfile
+
+    from caibao.facts import ingest as loader
+
+    archive = tmp_path / "amzn.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in (INSTANCE, "amzn-20221231_cal.xml", "amzn-20221231_lab.xml"):
+            z.write(FILINGS / name, f"2022/{name}")
+    [document] = list(loader.documents([archive]))
+    assert document.name == INSTANCE and len(document.linkbases) == 2
+
+
+def test_a_linkbase_declaring_entities_is_refused_in_one_line(tmp_path: Path):
+    from caibao.errors import IngestError
+    from caibao.facts import ingest as loader
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / INSTANCE).write_bytes((FILINGS / INSTANCE).read_bytes())
+    bomb = b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa">]><l>&a;</l>'
+    (folder / "amzn-20221231_cal.xml").write_bytes(bomb)
+    [document] = list(loader.documents([folder]))
+    with pytest.raises(IngestError, match=r"^amzn-20221231_cal\.xml: declares XML entities; refused$"):
+        loader.prepare(document.name, document.data, None, linkbases=document.linkbases)

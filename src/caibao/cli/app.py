@@ -325,12 +325,12 @@ def ingest(
     from caibao.facts.store import Store
 
     console = Console(stderr=True)
-    documents = list(loader.inputs(paths))
+    documents = list(loader.documents(paths))
     with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
         reading = progress.add_task("reading", total=len(documents))
         prepared = []
-        for name, data in documents:
-            prepared.append(loader.prepare(name, data, ticker))
+        for document in documents:
+            prepared.append(loader.prepare(document.name, document.data, ticker, linkbases=document.linkbases))
             progress.advance(reading)
         writing = progress.add_task("writing", total=len(prepared))
         reports = []

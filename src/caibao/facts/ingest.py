@@ -12,22 +12,24 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from caibao.errors import IngestError
 from caibao.facts.companyfacts import parse_companyfacts
 from caibao.facts.csv_source import decode, parse_csv_facts
+from caibao.facts.linkbase import income_statement, read_linkbases
 from caibao.facts.model import Fact
 from caibao.facts.statement_source import Statement, place_statements
 from caibao.facts.store import IngestReport, Store
-from caibao.facts.xbrl import MAX_BYTES, parse_xbrl
+from caibao.facts.xbrl import MAX_BYTES, XbrlDocument, parse_xbrl
 from caibao.facts.xbrl_source import convert
 
 FILING_SUFFIXES = (".htm", ".html", ".xhtml", ".xml")
 SUFFIXES = (*FILING_SUFFIXES, ".csv", ".json")
 LINKBASES = ("_cal.xml", "_lab.xml", "_pre.xml", "_def.xml", ".xsd")
+STATEMENT_LINKBASES = ("_cal.xml", "_lab.xml")  # read beside an instance, for its face statements
 ZIP_MEMBERS = 2_000
 ZIP_TOTAL = 1024 * 1024 * 1024
 ZIP_RATIO = 100
@@ -55,30 +57,67 @@ class Prepared:
     statements: tuple[Statement, ...] = ()  # face statements as the filer presents them
 
 
+@dataclass(frozen=True)
+class Input:
+    """A document to ingest, with the linkbases filed beside it (an XBRL instance's `*_cal.xml`,
+    `*_lab.xml`: its face statements are rebuilt from them, facts/linkbase.py)."""
+
+    name: str
+    data: bytes
+    linkbases: dict[str, bytes] = field(default_factory=dict)
+
+
 def inputs(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
     """(name, bytes) of every readable document under `paths`, in a stable order."""
+    for document in documents(paths):
+        yield document.name, document.data
+
+
+def documents(paths: list[Path]) -> Iterator[Input]:
+    """Every readable document under `paths`, in a stable order, each with its linkbases."""
     for path in paths:
         if path.is_dir():
             try:
                 found = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p.name))
             except OSError as exc:
                 raise IngestError(f"{exc.filename or path}: cannot list ({exc.strerror or exc})") from None
-            yield from inputs(found)
+            yield from documents(found)
         elif not path.exists():
             raise IngestError(f"{path}: no such file or folder")
         elif path.suffix.lower() == ".zip":
             yield from _zip_members(path)
         elif _wanted(path.name):
-            try:
-                size = path.stat().st_size
-                if size > MAX_BYTES:
-                    raise IngestError(f"{path}: {size} bytes is over the {MAX_BYTES}-byte limit")
-                data = path.read_bytes()
-            except OSError as exc:
-                raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
-            yield path.name, data
+            linkbases = {}
+            for beside in _linkbase_names(path.name):
+                if (path.parent / beside).is_file():
+                    linkbases[beside] = _read(path.parent / beside)
+            yield Input(path.name, _read(path), linkbases)
         else:
             raise IngestError(f"{path}: not a filing (.htm, .xml), facts file (.csv, .json) or .zip")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise IngestError(f"{path}: {size} bytes is over the {MAX_BYTES}-byte limit")
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _linkbase_names(name: str) -> list[str]:
+    """The calculation and label linkbases an XBRL instance is filed with: "amzn-20221231_htm.xml" ->
+    "amzn-20221231_cal.xml", "amzn-20221231_lab.xml" (EDGAR's naming). None for other documents."""
+    lower = name.lower()
+    if not lower.endswith(".xml") or lower.endswith(LINKBASES):
+        return []
+    base = name[: -len("_htm.xml")] if lower.endswith("_htm.xml") else name[: -len(".xml")]
+    return [base + suffix for suffix in STATEMENT_LINKBASES]
+
+
+def _wanted_in_zip(name: str) -> bool:
+    return _wanted(name) or name.lower().endswith(STATEMENT_LINKBASES)
 
 
 def _wanted(name: str) -> bool:
@@ -86,7 +125,7 @@ def _wanted(name: str) -> bool:
     return lower.endswith(SUFFIXES) and not lower.endswith(LINKBASES)
 
 
-def _zip_members(path: Path) -> Iterator[tuple[str, bytes]]:
+def _zip_members(path: Path) -> Iterator[Input]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
@@ -94,12 +133,13 @@ def _zip_members(path: Path) -> Iterator[tuple[str, bytes]]:
     except OSError as exc:
         raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and _wanted(Path(m.filename).name)]
+        members = [m for m in archive.infolist() if not m.is_dir() and _wanted_in_zip(Path(m.filename).name)]
         if len(archive.infolist()) > ZIP_MEMBERS:
             raise IngestError(f"{path}: more than {ZIP_MEMBERS} members; refused")
         if sum(m.file_size for m in members) > ZIP_TOTAL:
             raise IngestError(f"{path}: would inflate past {ZIP_TOTAL} bytes; refused (zip bomb?)")
         inflated = 0
+        read: dict[str, bytes] = {}
         for member in sorted(members, key=lambda m: m.filename):
             where = f"{path}:{member.filename}"
             if member.file_size > MAX_BYTES:
@@ -113,7 +153,14 @@ def _zip_members(path: Path) -> Iterator[tuple[str, bytes]]:
             inflated += len(data)
             if len(data) > MAX_BYTES or len(data) > ZIP_RATIO * max(member.compress_size, 1) or inflated > ZIP_TOTAL:
                 raise IngestError(f"{where}: inflates past its stated size; refused (zip bomb?)")
-            yield Path(member.filename).name, data
+            read[member.filename] = data
+        for member_name, data in read.items():
+            name = Path(member_name).name
+            if not _wanted(name):
+                continue  # a linkbase: read for the instance beside it
+            folder = member_name[: len(member_name) - len(name)]
+            linkbases = {b: read[folder + b] for b in _linkbase_names(name) if folder + b in read}
+            yield Input(name, data, linkbases)
 
 
 def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) -> bytes:
@@ -129,7 +176,9 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) 
         raise IngestError(f"{where}: cannot be read from the archive ({exc.strerror or exc})") from None
 
 
-def prepare(name: str, data: bytes, ticker: str | None, filed: date | None = None) -> Prepared:
+def prepare(
+    name: str, data: bytes, ticker: str | None, filed: date | None = None, linkbases: dict[str, bytes] | None = None
+) -> Prepared:
     """Read and check one document. `filed`: its filing date where the caller knows it (SEC's
     submissions index, for `caibao fetch`); otherwise a filing's name or its periods tell."""
     sha = hashlib.sha256(data).hexdigest()
@@ -151,6 +200,9 @@ def prepare(name: str, data: bytes, ticker: str | None, filed: date | None = Non
         notes = tuple(document.warnings)  # unreadable facts and inconsistent duplicates, left out
         rejected = document.rejected
         filed = filing_date(name, filed, converted.facts, _amends(document.dei))
+        if linkbases and not document.inline:
+            # An instance shows no statement: rebuilt from its calculation and label linkbases.
+            document.statements = income_statement(read_linkbases(linkbases), _plain_periods(document))
         statements, lines = place_statements(document, converted)
         # Statement lines no standard metric covers are kept as the filer's own concepts.
         converted.facts += lines
@@ -160,6 +212,14 @@ def prepare(name: str, data: bytes, ticker: str | None, filed: date | None = Non
         name, sha, kind, converted.facts, False, company, notes, rejected, converted.skipped, filed,
         statements=tuple(statements),
     )  # fmt: skip
+
+
+def _plain_periods(document: XbrlDocument) -> dict[str, tuple[tuple[date, date], ...]]:
+    found: dict[str, dict[tuple[date, date], None]] = {}
+    for xf in document.facts:
+        if xf.context.start is not None and not xf.context.dims:
+            found.setdefault(xf.concept, {})[(xf.context.start, xf.context.end)] = None
+    return {concept: tuple(periods) for concept, periods in found.items()}
 
 
 def filing_date(name: str, explicit: date | None, facts: list[Fact], amendment: bool = False) -> date | None:
@@ -206,5 +266,5 @@ def write(store: Store, prepared: Prepared) -> IngestReport:
 
 def ingest_file(store: Store, path: Path, ticker: str | None = None) -> IngestReport:
     """Read, check and write one file (the whole of what `caibao ingest FILE` does for it)."""
-    [(name, data)] = list(inputs([path]))
-    return write(store, prepare(name, data, ticker))
+    [document] = list(documents([path]))
+    return write(store, prepare(document.name, document.data, ticker, linkbases=document.linkbases))
