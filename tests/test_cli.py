@@ -30,7 +30,7 @@ def invoke(*args: str):
 
 def test_brief_default_is_zh_hant_markdown(db_path):
     out = invoke("brief", "AMZN", "2025Q4")
-    assert out.startswith("# Amazon.com, Inc.(AMZN)FY 4Q25 財報摘要")
+    assert out.startswith("# 亞馬遜(AMZN)FY 4Q25 財報摘要")  # the name the press uses, in Chinese
     assert "| 營業收入 | 213,386 | 180,169 | 187,792 | 18% | 14% |" in out
     assert "| 營業利益 | 12,465 | 10,632 | 17% | 35.0% |" in out
 

@@ -11,6 +11,7 @@ from caibao.brief.sources import source_list
 from caibao.brief.tables import TableBuilder
 from caibao.errors import CaibaoError, NotFound
 from caibao.facts.index import FactIndex
+from caibao.facts.names import company_label
 from caibao.facts.periods import FiscalLabel, parse_label
 from caibao.facts.statement_source import Statement
 from caibao.facts.store import Store
@@ -57,7 +58,8 @@ def build_brief(store: Store, ticker: str, period: str, lang: str = "zh-Hant") -
     if label not in available:
         raise NotFound(f"no data for {ticker} {label}; periods available: {describe_periods(available)}")
 
-    company = store.company_name(ticker)
+    # In Chinese the name the press uses (蘋果, 輝達); in English the registrant's name as filed.
+    company = (company_label(ticker, lang) if lang != "en" else None) or store.company_name(ticker)
     column = fmt.period_column(label)
     brief = Brief(
         ticker=ticker,

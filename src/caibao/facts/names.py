@@ -60,3 +60,10 @@ def member_label(ticker: str, member: str, lang: str) -> str | None:
     if not spec or not spec.get(lang):
         return None
     return spec[lang][0]
+
+
+def company_label(ticker: str, lang: str) -> str | None:
+    """The name a brief in `lang` calls the company by (names.toml's first), or None without one."""
+    spec = names().get(ticker.upper(), {})
+    found = spec.get(lang) if isinstance(spec, dict) else None
+    return found[0] if found else None
