@@ -130,3 +130,101 @@ def test_a_statement_row_reads_as_the_metric_it_is(store: Store, ticker, period,
     [claim] = [c for c in report.claims if c.quote == shown or c.quote.strip("()$-") == shown.strip("()$-")]
     assert (claim.metric, claim.verdict) == (metric, verdict), claim.explanation
     assert claim.verdict != "contradicted"
+
+
+def _html_table(period: str, rows: list[tuple[str, int, str]]) -> str:
+    """A table as the brief's HTML writes one (brief_body.html.j2): a group row is one cell over all
+    columns; a line's depth is a class on its label cell; a figure of "" marks a group row."""
+    body = []
+    for label, depth, shown in rows:
+        if not shown:
+            body.append(f'<tr class="group"><td colspan="2">{label}</td></tr>')
+        else:
+            cls = f' class="depth{depth}"' if depth else ""
+            body.append(f"<tr><td{cls}>{label}</td><td>{shown}</td></tr>")
+    return (
+        f"<h3>Condensed income statement</h3>\n<table>\n<thead><tr><th>US$ million</th><th>{period}</th></tr></thead>\n"
+        "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n"
+    )
+
+
+def _md_table(period: str, rows: list[tuple[str, int, str]]) -> str:
+    """The same table as the brief's Markdown writes it: two no-break spaces a level."""
+    lines = [f"| US$ million | {period} |", "|---|---|"]
+    lines += [f"| {chr(0xA0) * 2 * depth}{label} | {shown} |" for label, depth, shown in rows]
+    return "\n".join(lines) + "\n"
+
+
+# (ticker, period, rows as (label, depth, figure; "" for a group row), figure read, metric, verdict)
+TABLES = [
+    # "Total cost of sales" closes the group: "Gross margin" after it is the company's, in dollars
+    ("AAPL", "FY2024", [("Cost of sales", 0, ""), ("Products", 1, "185,233"), ("Services", 1, "25,119"),
+                        ("Total cost of sales", 2, "210,352"), ("Gross margin", 3, "180,683")],
+     "180,683", "gross_profit", "supported"),
+    ("AAPL", "FY2024", [("Cost of sales", 0, ""), ("Products", 1, "185,233"), ("Total cost of sales", 2, "210,352")],
+     "185,233", "product_revenue", "unverifiable"),
+    ("AAPL", "FY2024", [("Cost of sales", 0, ""), ("Products", 1, "185,233"), ("Total cost of sales", 2, "210,352")],
+     "210,352", "cost_of_sales", "supported"),
+    # IBM's "Sales" under "Revenue" is a part of revenue; its "Total revenue", at the heading's depth, the whole
+    ("IBM", "2025Q2", [("Revenue", 0, ""), ("Services", 1, "7,682"), ("Sales", 1, "9,129"),
+                       ("Financing", 1, "166"), ("Total revenue", 0, "16,977")],
+     "9,129", "revenue", "unverifiable"),
+    ("IBM", "2025Q2", [("Revenue", 0, ""), ("Services", 1, "7,682"), ("Sales", 1, "9,129"),
+                       ("Financing", 1, "166"), ("Total revenue", 0, "16,977")],
+     "16,977", "revenue", "supported"),
+    # under "Cost", a word naming no metric, "Sales" is the cost of sales, no revenue
+    ("IBM", "2025Q2", [("Cost", 0, ""), ("Services", 1, "5,280"), ("Sales", 1, "1,630")],
+     "1,630", "revenue", "unverifiable"),
+    # a row back at the heading's depth, with no total between, stands outside the group
+    ("IBM", "2025Q2", [("Revenue", 0, ""), ("Services", 1, "7,682"), ("Sales", 1, "9,129"),
+                       ("Gross profit", 0, "9,977")],
+     "9,977", "gross_profit", "supported"),
+    # a total worded as its heading: the same metric, not the group's part, with "合計"
+    ("TSLA", "FY2024", [("營業成本", 0, ""), ("汽車銷售成本", 1, "61,870"), ("營業成本合計", 2, "80,240")],
+     "80,240", "cost_of_sales", "supported"),
+    ("TSLA", "FY2024", [("營業成本", 0, ""), ("汽車銷售成本", 1, "61,870"), ("營業成本", 2, "80,240")],
+     "80,240", "cost_of_sales", "unverifiable"),
+    ("TSLA", "FY2024", [("Cost of revenues", 0, ""), ("Automotive sales", 1, "61,870")],
+     "61,870", "cost_of_sales", "supported"),
+    # "Net income" above the shareholders' share is the group's, noncontrolling holders included
+    ("TSLA", "FY2024", [("Net income", 0, "7,153"), ("Net income attributable to common stockholders", 0, "7,091")],
+     "7,153", "consolidated_net_income", "supported"),
+    # under an umbrella its rows are metrics of their own; the heading's scope ends at "Operating income"
+    ("GOOGL", "FY2024", [("成本及費用", 0, ""), ("研發費用", 1, "49,326"), ("管理費用", 1, "14,188"),
+                         ("營業利益", 0, "112,390")],
+     "49,326", "research_and_development", "supported"),
+    ("GOOGL", "FY2024", [("成本及費用", 0, ""), ("研發費用", 1, "49,326"), ("營業利益", 0, "112,390")],
+     "112,390", "operating_income", "supported"),
+    # Walmart's net sales row under the heading 營收, above 總營收
+    ("WMT", "FY2025", [("營收", 0, ""), ("淨銷售額", 1, "674,538"), ("其他收入", 1, "6,447"), ("總營收", 2, "680,985")],
+     "680,985", "revenue", "supported"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("form", ["html", "md"])
+@pytest.mark.parametrize(("ticker", "period", "rows", "shown", "metric", "verdict"), TABLES,
+                         ids=[f"{t[0]}-{t[1]}-{t[3]}" for t in TABLES])  # fmt: skip
+def test_a_brief_table_row_reads_under_its_group(store: Store, ticker, period, rows, shown, metric, verdict, form):
+    """The brief's tables read alike in HTML (<tr> rows, a "depthN" class) and in Markdown (no-break
+    spaces): one group-row logic, scoped by the rows' depth."""
+    table = _html_table(period, rows) if form == "html" else _md_table(period, rows)
+    text = f"<h1>{ticker} {period}</h1>\n{table}" if form == "html" else f"# {ticker} {period}\n\n{table}"
+    report = check_text(store, text, ticker, document=f"rows.{form}", html=form == "html")
+    [claim] = [c for c in report.claims if c.quote == shown]
+    assert (claim.metric, claim.verdict) == (metric, verdict), claim.explanation
+
+
+def test_statement_layout_data_names_known_metrics_and_plain_words():
+    """The [statement] data the row-group logic reads: metrics the vocabulary has, lower-case words."""
+    from caibao.claims.vocab import base
+    from caibao.facts.catalogue import catalogue
+
+    data = base()
+    statement, metrics = data["statement"], set(data["metrics"]) | set(catalogue().metrics)
+    for key in ("umbrellas", "part_measures"):
+        assert statement[key] and set(statement[key]) <= metrics, key
+    for key in ("group_words", "group_including"):
+        words = statement[key]
+        assert words and all(w == w.strip().lower() and w for w in words), key
+        assert len(set(words)) == len(words), key
+    assert "excluding" not in statement["group_including"]  # a narrowing word is never an inclusive one

@@ -185,13 +185,17 @@ def test_netflix_second_quarter_shows_the_first_quarter_derived_from_the_half(st
     assert diluted["cells"][1]["value"] is None  # per-share figures are never derived
 
 
+@pytest.mark.parametrize("form", ["md", "html"])
 @pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
 @pytest.mark.parametrize(("filing", "ticker", "period"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
-def test_check_of_each_brief_finds_nothing_contradicted(store: Store, filing: str, ticker: str, period: str, lang: str):
+def test_check_of_each_brief_finds_nothing_contradicted(
+    store: Store, filing: str, ticker: str, period: str, lang: str, form: str
+):
+    """The brief's tables, read as Markdown rows or as HTML <tr> rows, by the same group-row logic."""
     from caibao.claims.check import check_text
 
-    text = render(build_brief(store, ticker, period, lang), "md")
-    report = check_text(store, text, ticker, document="brief.md")
+    text = render(build_brief(store, ticker, period, lang), form)
+    report = check_text(store, text, ticker, document=f"brief.{form}", html=form == "html")
     wrong = [f"{c.quote!r} {c.metric} {c.segment} {c.period} {c.measure}: {c.explanation} || {c.sentence[:80]}"
              for c in report.claims if c.verdict == "contradicted"]  # fmt: skip
     assert wrong == []

@@ -46,6 +46,10 @@ MAX_SPAN = 64
 # ASCII digits only (str.isdigit() passes "²", which int() refuses), and a run of more than six
 # taken as MAX_SPAN without int(), which refuses one of over 4,300 digits.
 _SPAN = re.compile(r"\s*0*([0-9]*)\s*")
+# A row's indentation as a class on the row or its cell ("depth2", "depth-2"): how a page that
+# indents its statement lines says how deep each line stands. Over MAX_DEPTH it is taken as MAX_DEPTH.
+_DEPTH = re.compile(r"(?:^|\s)depth-?([0-9]{1,6})(?:\s|$)")
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -54,6 +58,7 @@ class GridCell:
     end: int
     column: int  # the first grid column it covers
     span: int
+    depth: int | None = None  # the indentation its class or its row's says, where one does
 
 
 @dataclass
@@ -61,6 +66,7 @@ class Grid:
     start: int  # the table's span in the text
     end: int
     rows: list[list[GridCell]] = field(default_factory=list)
+    indented: bool = False  # some row says its depth: then a row saying none stands at depth 0
 
 
 class _Extractor(HTMLParser):
@@ -77,8 +83,9 @@ class _Extractor(HTMLParser):
         self.in_row = False
         self.grids: list[Grid] = []
         self.stack: list[Grid] = []  # tables being read (nested ones are read as cells' text)
-        self.cell: tuple[int, int] | None = None  # (text offset where the cell starts, span)
+        self.cell: tuple[int, int, int | None] | None = None  # (text offset where the cell starts, span, depth)
         self.column = 0
+        self.row_depth: int | None = None
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -94,7 +101,7 @@ class _Extractor(HTMLParser):
     def _close_cell(self) -> None:
         if self.cell is None or not self.stack:
             return
-        start, span = self.cell
+        start, span, depth = self.cell
         end = len(self.chars)
         while end > start and self.chars[end - 1].isspace():
             end -= 1
@@ -102,7 +109,8 @@ class _Extractor(HTMLParser):
             start += 1
         grid = self.stack[-1]
         if grid.rows:
-            grid.rows[-1].append(GridCell(start, end, self.column, span))
+            grid.rows[-1].append(GridCell(start, end, self.column, span, depth))
+            grid.indented = grid.indented or depth is not None
         self.column += span
         self.cell = None
 
@@ -122,6 +130,7 @@ class _Extractor(HTMLParser):
             if self.stack:
                 self.stack[-1].rows.append([])
             self.column = 0
+            self.row_depth = _depth(attrs)
         elif tag in ("td", "th"):
             self._close_cell()
             self._emit("| ", self._pos())
@@ -132,7 +141,8 @@ class _Extractor(HTMLParser):
                     if written is not None and written.group(1):
                         digits = written.group(1)
                         span = MAX_SPAN if len(digits) > 6 else max(1, min(MAX_SPAN, int(digits)))
-            self.cell = (len(self.chars), span)
+            depth = _depth(attrs)
+            self.cell = (len(self.chars), span, self.row_depth if depth is None else depth)
         elif tag in _BLOCK:
             self._emit("\n", self._pos())
 
@@ -166,6 +176,15 @@ class _Extractor(HTMLParser):
 
     def handle_charref(self, name: str) -> None:
         self._emit(unescape(f"&#{name};"), self._pos())
+
+
+def _depth(attrs: list) -> int | None:
+    for name, value in attrs:
+        if name == "class" and value:
+            found = _DEPTH.search(value)
+            if found is not None:
+                return min(MAX_DEPTH, int(found.group(1)))
+    return None
 
 
 # A character or entity reference as the tokenizer reads one (the semicolon may be left off).

@@ -68,6 +68,7 @@ class Head:
     denominator: str | None = None  # "Percent of Net Sales": what a ratio row divides by
     whole: bool = False  # "Total revenue", "Consolidated": the company's
     attributed: bool = False  # "Net income attributable to common stockholders": the shareholders' share
+    narrow: bool = False  # a group row "Excluding Fuel": no row under it is the filed figure
 
 
 _STATEMENT = base()["statement"]
@@ -80,6 +81,7 @@ _ATTRIBUTED = re.compile(
     "|".join(re.escape(fold(w)) for w in (*base()["attributable"]["en"], *base()["attributable"]["zh"]))
 )
 _DILUTED = re.compile(r"\bdiluted\b|\bdilution\b|稀释|摊薄")
+_INDENT = frozenset("\u00a0\u3000")
 
 # what a segment or line row can be followed by, as a measure of that same member
 _MEMBER_MEASURES = frozenset(
@@ -199,8 +201,8 @@ class TableReader:
         self._per_share_and_holders(head, terms, self.folded if folded is None else folded)
         if head.margin is not None and not head.role:
             head.role = "margin"
-        # "Total net sales", "Consolidated": a row of the whole company, not of the member above it
-        head.whole = text.lstrip().startswith(("total", "consolidated", "合计", "总计", "合并")) or any(
+        # "Total net sales", "Consolidated", "總營收": a row of the whole company, not of the member above it
+        head.whole = text.lstrip().startswith(("total", "consolidated", "合计", "总", "合并")) or any(
             t.has("whole") or t.has("company") for t in terms
         )
         if any(t.has("narrow") and not t.has("measure") for t in terms) and not known:
@@ -256,18 +258,17 @@ class TableReader:
             columns = [self.head(c) for c in header]
             # "隱含年增率" beside "FY 1Q26 (G)": the growth the guided period implies
             self.guided = next((c.readings for c in columns if c.role == "guidance" and c.readings), [])
-            group, group_head = "", None
+            groups = RowGroups()
             title = self._title_metric(b_start)  # "### 營收組成" over a table of lines: their revenue
             heads = [self.head(r[0]) for r in rows[1:]]
             _consolidated_before_attributed(heads)
             member_rows = sum(1 for h in heads if h.member and not h.metric)
             for row, label in zip(rows[1:], heads, strict=True):
                 if all(not c.text for c in row[1:]):
-                    group, group_head = label.member, label
+                    groups.group(self.group_head(label, row[0].text), self._indent(row[0]))
                     continue
-                label, closes = _under_group(label, group_head)
-                if closes:
-                    group, group_head = "", None
+                label, group_head = groups.row(label, self._indent(row[0]))
+                group = group_head.member if group_head is not None else ""
                 if title and member_rows >= 2 and not (label.member or label.metric):
                     label = self._other_member(row[0].text, title) or label  # "其他" among the lines: "Other"
                 if title and label.member and not label.metric and label.margin is None:
@@ -283,6 +284,35 @@ class TableReader:
                             claim.reason, claim.reason_args = "unclear", {}  # a row caibao cannot name with confidence
                         claims.append(claim)
         return claims, blocks
+
+    def group_head(self, head: Head, text: str) -> Head:
+        """A group row's label (`head`, read from `text`), in Markdown and HTML tables alike. Words
+        about the table ("Financial Results:", "(Dollars in millions)") say nothing against the rows
+        under it; a narrowing word ("Excluding Fuel"), or a word naming nothing caibao knows
+        ("Corporate", IBM's "Cost" over its cost lines), makes them a part's (`_under_group`)."""
+        if any(t.has("narrow") for t in tokenize(text, self.vocab)):
+            return replace(head, unknown=True, narrow=True)
+        if head.metric or head.member or head.margin is not None or head.role or head.readings:
+            return head
+        if text.startswith(_GROUP_INCLUDING):
+            return replace(head, unknown=False)
+        return replace(head, unknown=bool(self._leftover(text, _GROUP_WORDS)))
+
+    def _leftover(self, text: str, allowed: frozenset[str]) -> list[str]:
+        """The words of a label no token of the vocabulary accounts for."""
+        rest = text
+        for t in sorted(tokenize(text, self.vocab), key=lambda t: -t.start):
+            rest = rest[: t.start] + " " + rest[t.end :]
+        return [w for w in _LEFTOVER.findall(rest) if w not in allowed]
+
+    def _indent(self, cell: Cell) -> int:
+        """How deep a Markdown row label stands: the no-break (or ideographic) spaces before it, as the
+        brief writes them ("\u00a0\u00a0Products"). Plain spaces are a table's padding, not indentation."""
+        at, depth = cell.start, 0
+        while at > 0 and self.original[at - 1] != "|" and self.original[at - 1].isspace():
+            at -= 1
+            depth += self.original[at] in _INDENT
+        return depth
 
     def _title_metric(self, start: int) -> str | None:
         """The metric a short title line just above a table names ("### 營收組成", "Revenue by
@@ -401,29 +431,87 @@ def _under_group(label: Head, group: Head | None) -> tuple[Head, bool]:
     "Operating expenses", "Corporate"), and whether it closes that group. Under a group naming a
     metric: a row naming only a member is that member's figure of the metric ("Automotive sales"
     under "Cost of revenues"); a row naming another metric, or the same one without "Total", is a part
-    of it no metric of caibao's is (Apple's "Products" under "Cost of sales", IBM's "Sales" under
-    "Revenue"), except under an umbrella ("Operating expenses"), whose rows are metrics of their own.
+    of it no metric of caibao's is (Apple's "Products" under "Cost of sales" or "Gross margin", IBM's
+    "Sales" under "Revenue"), except under an umbrella ("Operating expenses"), whose rows are metrics of their own.
     Under a group naming nothing caibao knows ("Corporate", "Hedging gains"), a part's measures are
     that unnamed part's. A "Total ..." row naming no member nor part ends the group."""
     if group is None or (group.member and not group.unknown):
         return label, False  # no group, or a member's rows: read as before, the member from the group
+    if group.narrow:
+        return replace(label, unknown=True), False  # "Excluding Fuel": each row under it, short of something
     if label.whole and not label.member and not label.unknown:
         return label, True
     if group.unknown:
         if (label.metric in _PART_MEASURES or label.margin is not None) and not label.member:
             return replace(label, unknown=True), False
         return label, False
-    if not group.metric:
+    if not group.metric and group.margin is None:
         return label, False
     if group.whole:
         return label, False  # "Total net sales" over "Net sales", "Operating income": the company's
     if label.member and not label.metric:
-        return replace(label, metric=group.metric), False
+        # a margin group's ("Gross margin:") member row: the member's margin, from the group (GridReader)
+        return (replace(label, metric=group.metric) if group.metric else label), False
     if group.metric in _UMBRELLAS:
         return label, False
     if label.metric or label.margin is not None:
         return replace(label, unknown=True), False
     return label, False
+
+
+# Groups open at once (headings within headings); past it the outermost is dropped, never the row.
+MAX_GROUPS = 16
+
+
+@dataclass
+class _Group:
+    head: Head
+    depth: int | None  # the group row's indentation, where the table says it
+    indented: bool | None = None  # whether its rows stand deeper than it: decided at its first row
+
+
+class RowGroups:
+    """The group rows (a label with no figures) over a table's data rows: one reading for Markdown
+    and HTML tables alike. Where the table indents its rows (the brief's no-break spaces in Markdown,
+    its "depthN" class in HTML) and a group's first row stands deeper than the group row, the group
+    holds the rows deeper than it, and a "Total ..." row at its own depth, which closes it (IBM's
+    "Total revenue" under "Revenue"); a row at or above its depth that is no total stands outside it
+    (Apple's "Gross margin" after the cost-of-sales lines, or any line after a heading whose total the
+    filer does not show). Groups nest ("Basic" under "Earnings per share"); a row is read under the
+    innermost one holding it, as `_under_group` says. Where the table does not indent, a group holds
+    the rows up to the next group row, or to a total ending it. A group row saying no depth in a table
+    that indents (an HTML heading row with no class) stands just above its first row."""
+
+    def __init__(self) -> None:
+        self.open: list[_Group] = []
+
+    def group(self, head: Head, depth: int | None) -> None:
+        if depth is None:
+            self.open = []  # no indentation said: a group row ends the one before it
+        else:
+            self.open = [g for g in self.open if g.indented and g.depth is not None and g.depth < depth]
+        self.open = [*self.open[-(MAX_GROUPS - 1) :], _Group(head, depth)]
+
+    def row(self, label: Head, depth: int | None) -> tuple[Head, Head | None]:
+        """The data row's label as read under its group, and the head of that group (None: under none)."""
+        while self.open:
+            group = self.open[-1]
+            if group.indented is None:
+                if group.depth is None and depth:
+                    group.depth = depth - 1
+                group.indented = depth is not None and group.depth is not None and depth > group.depth
+            if not group.indented or depth is None or group.depth is None or depth > group.depth:
+                break
+            self.open.pop()
+            if depth == group.depth and label.whole and not (label.member or label.unknown):
+                return _under_group(label, group.head)[0], group.head  # its total, the group's last row
+        if not self.open:
+            return label, None
+        group = self.open[-1]
+        read, closes = _under_group(label, group.head)
+        if closes:
+            self.open.pop()
+        return read, group.head
 
 
 def resolve_tables(original: str, folded: str, vocab: Vocabulary, context: Context):
@@ -435,7 +523,7 @@ def resolve_tables(original: str, folded: str, vocab: Vocabulary, context: Conte
 _CURRENCY_CELL = re.compile(r"^(?:us)?\$$|^€$|^£$")
 _AFTER_CELL = re.compile(r"^(?:%|\)|%\)|\)%|pts?\.?|bps)$")
 _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
-_FOOTNOTE = re.compile(r"\(\s*\d{1,2}\s*\)|\*+|†|‡")
+_FOOTNOTE = re.compile(r"\(\s*(?:notes?\s*)?\d{1,2}\s*\)|\*+|†|‡")  # "(1)", "(Note 12)"
 _CHANGE_HEAD = re.compile(r"change|vs\.?|versus|increase|decrease|variance|变动|增减|增长率")
 _RATIO_LEAD = re.compile(r"(?:as a )?percent(?:age)? of (?:total )?(?:net )?(?:revenues?|sales)")
 _PERIOD_WORDS = re.compile(r"ended|months|quarter|fiscal|year|年|季")
@@ -443,6 +531,8 @@ _LEFTOVER = re.compile(r"[a-z]+|[\u4e00-\u9fff]")
 _LEFTOVER_OK = frozenset(base()["words"]["row_label"])
 # Words a column head may hold besides periods and measures.
 _HEAD_WORDS = _LEFTOVER_OK | frozenset(base()["words"]["column_head"])
+_GROUP_WORDS = _HEAD_WORDS | frozenset(_STATEMENT["group_words"])
+_GROUP_INCLUDING = tuple(_STATEMENT["group_including"])
 
 
 @dataclass
@@ -452,6 +542,7 @@ class LogicalCell:
     column: int
     text: str  # folded, as shown
     span: int = 1
+    depth: int | None = None  # the row's indentation, where the page says it
     currency: bool = False
     percent: bool = False
     points: bool = False
@@ -517,8 +608,8 @@ class GridReader(TableReader):
                 cells[-1].percent = cells[-1].percent or "%" in text
                 cells[-1].points = cells[-1].points or text.startswith(("pt", "bp"))
                 continue
-            cells.append(LogicalCell(cell.start, cell.end, cell.column, text, cell.span, currency=pending_currency,
-                                     percent=text.endswith("%")))  # fmt: skip
+            cells.append(LogicalCell(cell.start, cell.end, cell.column, text, cell.span, cell.depth,
+                                     currency=pending_currency, percent=text.endswith("%")))  # fmt: skip
             pending_currency = False
         return cells
 
@@ -578,48 +669,63 @@ class GridReader(TableReader):
             and any(self._segment_measure(c.text) for c in data_labels)
         ):  # "Revenue", "Segment profit", "Segment profit margin": one segment's table, under its heading
             group = replace(group, member=self.last_member) if self.last_member else replace(group, unknown=True)
-        for row in opening:
-            label = self._group_head(row[0])
-            group = replace(label, member=label.member or group.member, metric=label.metric or group.metric)
         if ratio_table:
             group = replace(
                 group, role="ratio", denominator=self.vocab.denominator(_RATIO_LEAD.search(lead_in).group(0))
             )
         above = Head()  # the data row above: "As a percentage of revenues" is that row's ratio
+        above_depth: int | None = None
         alternating = False  # rows pair a member with its measure ("Software", "Gross margin")
-        for row in rows[first_data:]:
+        table_group, groups = group, RowGroups()
+        labels = [self.label_head(r[0]) if not self._numeric(r[0]) else Head() for r in rows[first_data:]]
+        _consolidated_before_attributed(labels)
+        for row in opening:  # "Revenues:" atop the statement: the first group row
+            groups.group(self._group_head(row[0]), row[0].depth)
+        for row, label in zip(rows[first_data:], labels, strict=True):
             label_cell = row[0] if not self._numeric(row[0]) else None
             values = [c for c in row[1:] if self._numeric(c)] if label_cell else [c for c in row if self._numeric(c)]
-            label = self.label_head(label_cell) if label_cell else Head()
             if title and label_cell is not None and not (label.member or label.metric):
                 label = self._other_member(label_cell.text, title) or label  # "Other" among the lines
-            if not values:
-                if label_cell is not None:  # a group row: its words head the rows under it
-                    label = self._group_head(label_cell)
-                    group = replace(label, member=label.member or (self._heading(grid.start).member or
-                                                                   self.section_member))  # fmt: skip
+            # a row saying no depth in a table that indents stands at the left
+            depth = row[0].depth if row[0].depth is not None or not grid.indented else 0
+            if not values and label_cell is not None and len(row) == 1:
+                # a group row (a label, and no cell written): its words head the rows under it
+                groups.group(self._group_head(label_cell), label_cell.depth)
                 continue
-            if label.role == "ratio" and not (label.metric or label.member or label.margin):
+            raw, (label, group_row) = label, groups.row(label, depth)
+            if not values:
+                continue  # "Gross margin | nm | nm": a row, with no figure to read
+            group = table_group
+            if group_row is not None:  # what the group row does not say, the table's heading and lead-in say
+                group = replace(group_row, member=group_row.member or table_group.member,
+                                metric=group_row.metric or table_group.metric)  # fmt: skip
+                if not group.role:
+                    group = replace(group, role=table_group.role, denominator=table_group.denominator)
+            # Pairs of rows are read on the row's own words: "Gross margin" under "Software" is Software's
+            # whatever group row is over both.
+            if raw.role == "ratio" and not (raw.metric or raw.member or raw.margin):
                 label = replace(above, role="ratio", readings=[])
             elif (
-                (label.margin is not None or label.metric in _MEMBER_MEASURES)
-                and not (label.member or label.whole)
+                (raw.margin is not None or raw.metric in _MEMBER_MEASURES)
+                and not (raw.member or raw.whole)
                 and (above.member and not above.metric and above.margin is None)
+                and depth == above_depth  # a line indented under another is no pair with it
             ):
                 # "Software | 7,387" then "Gross margin | 83.9%": Software's gross margin. Only a
                 # measure a member has; "Services" under "Wearables" is a line of its own.
-                label = replace(label, member=above.member)
+                label = replace(raw, member=above.member)
                 above, alternating = Head(), True
             elif (
                 alternating
                 and above.unknown
-                and (label.margin is not None or label.metric in _MEMBER_MEASURES)
-                and (not (label.member or label.whole))
+                and (raw.margin is not None or raw.metric in _MEMBER_MEASURES)
+                and (not (raw.member or raw.whole))
             ):  # "Other (1) | (31)" then "Gross margin | nm": in a table of member/measure pairs, the unnamed row's
-                label = replace(label, unknown=True)
+                label = replace(raw, unknown=True)
                 above = Head()
             else:
-                above = label
+                above = raw
+            above_depth = depth
             sentence = self.original[row[0].start : row[-1].end]
             for cell in values:
                 column = self.head_text(" ".join(heads.get(cell.column, [])))
@@ -630,7 +736,7 @@ class GridReader(TableReader):
                 for mention in find_mentions(self.folded, cell.start, cell.end, table=True):
                     context = excerpt(sentence, row[0].start, mention.start, mention.end)
                     claim = Claim.of(self.original, mention, context, in_table=True, period_explicit=True)
-                    self._fill_grid(claim, label, column, group, power, cell)
+                    self._fill_grid(claim, label, column, group, power, cell, group_row is not None)
                     claims.append(claim)
         return claims
 
@@ -665,11 +771,8 @@ class GridReader(TableReader):
         return head
 
     def _group_head(self, cell: LogicalCell) -> Head:
-        """A group row's label. Other words in it ("Financial Results:") say nothing against the rows
-        under it; a narrowing word ("Excluding Fuel") does."""
-        label = self.label_head(cell)
-        label.unknown = any(t.has("narrow") for t in tokenize(self.folded[cell.start : cell.end], self.vocab))
-        return label
+        text = _FOOTNOTE.sub(" ", self.folded[cell.start : cell.end]).strip(" :")
+        return self.group_head(self.head(Cell(0, len(text), text), text), text)
 
     def label_head(self, cell: LogicalCell, allowed: frozenset[str] = _LEFTOVER_OK) -> Head:
         """A row label, unknown where words no token explains remain in it."""
@@ -679,16 +782,18 @@ class GridReader(TableReader):
             head.unknown = True  # "Hedging gains", "Deferred revenue": a row caibao cannot name
         return head
 
-    def _leftover(self, text: str, allowed: frozenset[str]) -> list[str]:
-        """The words of a label no token of the vocabulary accounts for."""
-        rest = text
-        for t in sorted(tokenize(text, self.vocab), key=lambda t: -t.start):
-            rest = rest[: t.start] + " " + rest[t.end :]
-        return [w for w in _LEFTOVER.findall(rest) if w not in allowed]
-
     def _fill_grid(
-        self, claim: Claim, row: Head, column: Head, group: Head, power: int | None, cell: LogicalCell
+        self,
+        claim: Claim,
+        row: Head,
+        column: Head,
+        group: Head,
+        power: int | None,
+        cell: LogicalCell,
+        group_row: bool = False,
     ) -> None:
+        """`group` is the group row over the row (`group_row`: its label read under it already, by
+        RowGroups), else what the table's heading, title or lead-in says of all its rows."""
         role = column.role or group.role or row.role
         if role == "change":
             role = (
@@ -699,7 +804,7 @@ class GridReader(TableReader):
                 else ("change_amount")
             )
         named = group.margin if group.margin is not None else group.metric
-        if row.metric and named and row.metric != named and not row.member:
+        if row.metric and named and row.metric != named and not row.member and not group_row:
             row = replace(row, unknown=True)  # "Gross margin: Products": the products' gross margin
         merged = Head(
             metric=row.metric or group.metric or column.metric,
@@ -719,6 +824,8 @@ class GridReader(TableReader):
             if claim.kind == "number":
                 claim.kind = "points"
         per_share = (row.metric or group.metric or "").startswith("eps")
+        # Apple's "Gross margin | 180,683" (no "$" cell) in US$ million: dollars, as _fill reads it
+        in_dollars = merged.role == "margin" and not column.role and power is not None and abs(claim.stated) >= 100
         if claim.kind == "number" and per_share:
             claim.kind = "money"  # "Diluted EPS | $5.80": dollars a share, never scaled by the table's unit
         elif claim.kind == "number" and cell.currency and power is not None:
@@ -731,7 +838,7 @@ class GridReader(TableReader):
             if merged.role in ("yoy", "qoq"):
                 merged.role = "pp"
         elif claim.kind == "number" and (
-            cell.percent or merged.role in ("yoy", "qoq", "share", "margin", "ex_fx", "ratio")
+            cell.percent or (merged.role in ("yoy", "qoq", "share", "margin", "ex_fx", "ratio") and not in_dollars)
         ):
             claim.kind = "percent"
         self._fill(claim, merged, Head(), "", power)
@@ -741,5 +848,10 @@ class GridReader(TableReader):
             claim.measure, claim.alt_measures = "change", ["yoy"]
         if role == "ex_fx":
             claim.measure = "ex_fx"
-        if (row.unknown or column.unknown or group.unknown) and not claim.reason:
+        # a group row's words are in the row's reading already (RowGroups)
+        if (row.unknown or column.unknown or (group.unknown and not group_row)) and not claim.reason:
             claim.reason, claim.reason_args = "unclear", {}
+        if group.role == "ratio" and claim.kind == "percent" and claim.qualifier == "eq":
+            # A table of lines as percentages of revenue is footed: each line rounded so that the column
+            # adds up (Nvidia's 8.6% tax under 64.4% and over 55.8%), one step off its own rounding at most.
+            claim.qualifier = "approx"

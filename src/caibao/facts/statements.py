@@ -91,6 +91,7 @@ def local(concept: str) -> str:
     return concept.rsplit(":", 1)[-1]
 
 
+@cache  # asked for every row of every candidate run of a bridge: a few hundred concepts in all
 def sign_of(concept: str) -> int:
     """How a statement counts this concept's (positive) figure on the way to net income: -1 for a
     cost or expense, +1 for revenue, income or a net item, 0 where its name does not say (a filer's
@@ -156,12 +157,7 @@ def read_statements(
 
 
 def _ancestor(el: etree._Element, name: str) -> etree._Element | None:
-    node = el.getparent()
-    while node is not None:
-        if isinstance(node.tag, str) and etree.QName(node).localname == name:
-            return node
-        node = node.getparent()
-    return None
+    return next(el.iterancestors(f"{{*}}{name}"), None)  # lxml walks it in C
 
 
 def _rows(

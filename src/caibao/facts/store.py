@@ -478,11 +478,12 @@ def _put_statements(con: duckdb.DuckDBPyConnection, document: str, statements: S
         con.execute(
             "INSERT INTO statements VALUES (?, ?, ?, ?)", [document, st.ticker, st.name, [str(x) for x in st.labels]]
         )
-        con.executemany(
-            "INSERT INTO statement_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[document, st.name, p.line.seq, p.line.label, p.line.depth, p.line.role, p.line.concept, p.line.dims_key,
-              p.line.negated, p.metric, p.member, p.unit] for p in st.lines],
-        )  # fmt: skip
+        rows = [[document, st.name, p.line.seq, p.line.label, p.line.depth, p.line.role, p.line.concept,
+                 p.line.dims_key, p.line.negated, p.metric, p.member, p.unit] for p in st.lines]  # fmt: skip
+        if rows:
+            # One statement for the whole table: DuckDB's executemany is a round trip per row.
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+            con.execute(f"INSERT INTO statement_lines VALUES {values}", [v for row in rows for v in row])
 
 
 def _dims(key: str) -> tuple[tuple[str, str], ...]:
