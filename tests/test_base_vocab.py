@@ -22,6 +22,7 @@ CLASSES = {
     "outflows", "effects", "counterfactual", "anaphors", "agents", "words", "measures", "direction", "frames",
     "losses", "off_record", "expectations", "records", "qualifiers", "headings", "periods", "numbers",
     "figure_nouns", "attributable", "demonstratives", "against_guidance", "change_nouns", "superseded", "statement",
+    "member_negation",
 }  # fmt: skip
 PERIOD_GROUPS = {"y", "q", "n", "n2", "month", "day", "y2", "ly"}
 

@@ -203,3 +203,138 @@ def test_breakdown_and_reconciling_data_is_valid():
     ]
     for spec in specs:
         assert metrics[spec["metric"]].axis == "segment" and spec.get("sign", 1) in (1, -1), spec
+
+
+# -- review findings (caibao issue 10) ----------------------------------------------------------
+
+
+def table_of(brief, key: str):
+    return next(t for t in brief.tables if t.key == key)
+
+
+@pytest.mark.parametrize(
+    ("ticker", "period", "sentence"),
+    [
+        # Google Cloud (+31%) completes Alphabet's line table: it is the fastest part the table shows,
+        # not Google subscriptions (+16%)
+        ("GOOGL", "FY2024", "The fastest-growing sales line was Google Cloud at $43.2 billion, up 31% YoY."),
+        # AWS (+24%) is one of Amazon's lines as well as a segment: not Advertising services (+23%)
+        ("AMZN", "2025Q4", "The fastest-growing sales line was AWS at $35.6 billion, up 24% YoY."),
+        ("TSLA", "FY2024", "The fastest-growing sales line was Energy Generation and Storage Sales at $9.6 billion, "
+                           "up 73% YoY."),
+    ],
+)  # fmt: skip
+def test_the_fastest_line_is_the_fastest_part_of_the_line_table(store, read_store, ticker, period, sentence):
+    brief = build_brief(read_store if ticker == "AMZN" else store, ticker, period, "en")
+    assert sentence in [h.text for h in brief.highlights]
+    table = table_of(brief, "lines")
+    yoy = table.columns.index("YoY")
+    parts = [r for r in table.rows if r.role == "line" and r.cells[yoy].value is not None]
+    fastest = max(parts, key=lambda r: r.cells[yoy].value)
+    assert sentence.startswith(f"The fastest-growing sales line was {fastest.label} at ")
+
+
+@pytest.mark.parametrize(
+    ("ticker", "period", "lang", "heading", "row_key", "margin"),
+    [
+        ("TSLA", "FY2024", "en", "Gross margin", "segment_gross_profit:Automotive segment", "16.9%"),
+        ("TSLA", "FY2024", "zh-Hant", "毛利率", "segment_gross_profit:Automotive segment", "16.9%"),
+        ("TSLA", "FY2024", "zh-Hans", "毛利率", "segment_gross_profit:Automotive segment", "16.9%"),
+        ("IBM", "2025Q2", "en", "Pre-tax margin", "segment_pretax_income:Software", "31.1%"),
+        ("IBM", "2025Q2", "zh-Hant", "稅前淨利率", "segment_pretax_income:Software", "31.1%"),
+        ("IBM", "2025Q2", "zh-Hans", "税前利润率", "segment_pretax_income:Software", "31.1%"),
+        ("AMZN", "2025Q4", "en", "Op. margin", "segment_operating_income:AWS", "35.0%"),
+        ("AMZN", "2025Q4", "zh-Hant", "營業利益率", "segment_operating_income:AWS", "35.0%"),
+    ],
+)
+def test_the_segment_margin_column_is_headed_by_the_measure_it_holds(store, ticker, period, lang, heading, row_key,
+                                                                     margin, read_store):  # fmt: skip
+    table = table_of(build_brief(read_store if ticker == "AMZN" else store, ticker, period, lang), "segments")
+    assert table.columns[-1] == heading
+    rows = {r.key: r for r in table.rows}
+    key = row_key if row_key in rows else row_key.replace(" segment", "")
+    assert rows[key].cells[-1].text == margin
+
+
+def test_a_stray_member_of_another_profit_measure_does_not_replace_the_segments_own(store, tmp_path):
+    """IBM's segments report pre-tax income; an operating income tagged for a reconciling member
+    (here Corporate, with a real IBM figure's period and source) must not turn the table to it."""
+    from caibao.brief.i18n import Words
+    from caibao.brief.tables import TableBuilder
+
+    facts = store.facts("IBM")
+    label = parse_label("2025Q2")
+    corporate = next(f for f in facts if f.metric == "segment_pretax_income" and f.member == "Corporate"
+                     and f.period.label == label)  # fmt: skip
+    stray = Fact("IBM", "segment_operating_income", "Corporate", corporate.period, corporate.value,
+                 corporate.decimals, "USD", corporate.source, role="reconciling")  # fmt: skip
+    table = TableBuilder(FactIndex([*facts, stray]), label, Words("en")).segments()
+    assert table is not None and table.columns[-1] == "Pre-tax margin"
+    keys = [r.key for r in table.rows]
+    assert "segment_pretax_income:Software" in keys and "income_before_taxes" in keys
+
+
+def test_netflix_regions_show_the_untagged_dvd_revenue_as_a_derived_residual(store):
+    """Netflix's regions are streaming revenue: in 2023 they sum to 33,640 of 33,723 (the DVD revenue
+    its table gives but does not tag by region). The gap is a derived row; shares stand over it."""
+    found = breakdown(store.index("NFLX"), "region_revenue", "revenue", periods_of(parse_label("FY2024")))
+    assert not found.partition
+    assert found.shortfall() == (Decimal(0), Decimal("82839000"))
+    assert [r.member for r in found.rows if r.role == "outside"] == ["United States"]
+    for lang, residual, of_which, country in (("en", "Other (not tagged by region)", "Of which", "United States"),
+                                              ("zh-Hant", "其他(未按地區揭露)", "其中", "美國"),
+                                              ("zh-Hans", "其他(未按地区披露)", "其中", "美国")):  # fmt: skip
+        brief = build_brief(store, "NFLX", "FY2024", lang)
+        table = table_of(brief, "regions")
+        got = [(r.label, r.depth, [c.text for c in r.cells]) for r in table.rows]
+        assert [g[0] for g in got][-4:] == [residual, table.rows[-3].label, of_which, country]
+        assert got[-4][2][:2] == ["0", "83"]
+        assert table.rows[-3].key == "revenue" and table.rows[-3].cells[-1].text == "100.0%"
+        assert table.rows[-1].depth == 1 and table.rows[-1].cells[-1].text == ""  # no share beside the partition
+        shares = [r.cells[-1].value for r in table.rows[:-3] if not r.group]
+        assert all(s is not None for s in shares) and abs(sum(shares, Decimal(0)) - 100) < Decimal("0.0001")
+        cited = set(table.rows[-4].cells[1].sources)
+        assert found.totals[1].id in cited and len(cited) == 5  # the total and the four regions, 2023
+        assert len(table.notes) == 1 and residual in table.notes[0]
+    # a quarter whose regions add up has no residual
+    regions = table_of(build_brief(store, "NFLX", "2025Q2", "en"), "regions")
+    assert not any(r.role == "residual" for r in regions.rows)
+
+
+@pytest.mark.parametrize(
+    ("ticker", "period", "totals"),
+    [
+        # Alphabet's segment operating expenses (Google Services, Google Cloud) do not reach its total:
+        # that total row is left out, the segments' rows stay
+        ("GOOGL", "FY2024", [("revenue", "350,018"), ("operating_income", "112,390")]),
+        ("META", "FY2024", [("revenue", "164,501"), ("operating_income", "69,380")]),
+        ("TSLA", "FY2024", [("revenue", "97,690"), ("gross_profit", "17,450")]),
+        ("AMZN", "2025Q4", [("revenue", "213,386"), ("total_operating_expenses", "188,409"),
+                            ("operating_income", "24,977")]),
+        ("IBM", "2025Q2", [("revenue", "16,977"), ("income_before_taxes", "2,597")]),
+    ],
+)  # fmt: skip
+def test_segment_tables_total_each_measure_that_partitions(store, read_store, ticker, period, totals):
+    table = table_of(build_brief(read_store if ticker == "AMZN" else store, ticker, period, "en"), "segments")
+    assert [(r.key, r.cells[0].text) for r in table.rows if r.role == "total" and not r.group] == totals
+    if ticker == "GOOGL":
+        assert [r.cells[0].text for r in table.rows if r.key.startswith("segment_operating_expenses:")] == [
+            "183,667",
+            "37,117",
+        ]
+
+
+@pytest.mark.parametrize(("count", "capped"), [(16, True), (MAX_MEMBERS, True), (8, False)])
+def test_a_hostile_breakdown_of_near_equal_members_is_bounded(count, capped):
+    """Near-equal members each stated to the million: within rounding almost every small subset
+    matches almost every member. Past MAX_MEMBERS nothing is searched; within it the search stops at
+    MAX_EXAMINED candidate subsets. Either way no hierarchy is claimed."""
+    from caibao.analysis.breakdowns import MAX_EXAMINED
+
+    year = FiscalLabel(2025)
+    facts = [fact(f"Line {k:02d}", 1, year) for k in range(count)] + [fact("", count, year, "revenue")]
+    found = breakdown(FactIndex(facts), "line_revenue", "revenue", [year])
+    assert found.capped is capped and found.examined <= MAX_EXAMINED
+    assert found.examined == (0 if count > MAX_MEMBERS else found.examined)
+    if not capped:
+        assert found.examined > 0 and {r.role for r in found.rows} != set()

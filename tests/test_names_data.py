@@ -46,7 +46,7 @@ EXPECTED_MEMBERS: dict[str, set[str]] = {
         "Germany",
         "International",
         "Japan",
-        "Non-U.S.",
+        "Rest of world",
         "North America",
         "Online stores",
         "Other",

@@ -10,6 +10,7 @@ income; Chinese briefs carry the same rows and figures under Chinese labels.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import date
@@ -74,6 +75,7 @@ def face_income_statement(path: Path) -> list[tuple[str, dict[tuple[str, str], t
         text = "".join(tr.itertext())
         first = "".join(facts[0].itertext())
         label = " ".join(text[: text.index(first)].replace("\u00a0", " ").split()).rstrip("$( :")
+        label = re.sub(r" \(Note \d+\)$", "", label)  # a reference to a note is no part of the label
         values = {}
         for el in facts:
             shown = "".join(el.itertext()).strip()
@@ -319,3 +321,86 @@ def test_a_linkbase_declaring_entities_is_refused_in_one_line(tmp_path: Path):
     [document] = list(loader.documents([folder]))
     with pytest.raises(IngestError, match=r"^amzn-20221231_cal\.xml: declares XML entities; refused$"):
         loader.prepare(document.name, document.data, None, linkbases=document.linkbases)
+
+
+def test_a_hostile_calculation_chain_gives_no_statement_and_no_crash(tmp_path: Path):
+    from caibao.facts import ingest as loader
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / INSTANCE).write_bytes((FILINGS / INSTANCE).read_bytes())
+    chain = ["us-gaap_NetIncomeLoss", "us-gaap_OperatingIncomeLoss", "us-gaap_Revenues"] + [
+        f"x_C{i}" for i in range(5000)
+    ]
+    locs = "".join(f'<link:loc xlink:type="locator" xlink:label="{c}" xlink:href="a.xsd#{c}"/>' for c in chain)
+    arcs = "".join(
+        f'<link:calculationArc xlink:type="arc" xlink:arcrole="http://www.xbrl.org/2003/arcrole/summation-item" '
+        f'xlink:from="{a}" xlink:to="{b}" order="1" weight="1"/>'
+        for a, b in itertools.pairwise(chain)
+    )
+    cal = (
+        '<link:linkbase xmlns:link="http://www.xbrl.org/2003/linkbase" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f'<link:calculationLink xlink:type="extended" xlink:role="r">{locs}{arcs}</link:calculationLink>'
+        "</link:linkbase>"
+    )
+    (folder / "amzn-20221231_cal.xml").write_text(cal)
+    [document] = list(loader.documents([folder]))
+    prepared = loader.prepare(document.name, document.data, None, linkbases=document.linkbases)
+    assert prepared.statements == () and len(prepared.facts) > 100
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
+@pytest.mark.parametrize(("filing", "ticker", "period"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
+def test_chinese_breakdowns_name_every_row_in_chinese(store: Store, filing: str, ticker: str, period: str, lang: str):
+    from caibao.brief.i18n import Words, _labels
+    from caibao.facts.names import names
+
+    # a name the press keeps in English (AWS, iPhone, YouTube) is the names data's own Chinese entry
+    kept = {n for m in names().get(ticker, {}).get("members", {}).values() for n in m.get(lang, [])}
+    # and the brief's own per-filer exceptions (Taiwan's notes keep Amazon's "North America")
+    words = Words(lang, ticker=ticker)
+    kept |= {words.member(key.split("|")[1]) for key in _labels()["member"] if key.startswith(f"{ticker}|")}
+    brief = json.loads(render(build_brief(store, ticker, period, lang), "json"))
+    for table in brief["tables"]:
+        for row in table["rows"]:
+            english = re.search(r"[A-Za-z]{3,}", row["label"])
+            assert not english or row["label"] in kept, f"{ticker} {lang} {table['key']}: {row['label']!r}"
+
+
+def test_a_prior_quarter_no_filing_gives_is_left_out_not_dashed(store: Store):
+    table = _income(json.loads(render(build_brief(store, "AAPL", "2025Q3", "en"), "json")))
+    assert table["columns"] == ["FY 3Q25", "FY 3Q24", "YoY"]  # a third-quarter 10-Q: Q3 and nine months only
+
+
+def test_a_reference_to_a_note_is_no_part_of_a_label(store: Store):
+    table = _income(json.loads(render(build_brief(store, "GOOGL", "FY2024", "en"), "json")))
+    assert "Basic net income per share" in [r["label"] for r in table["rows"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        # Amazon tags its "Rest of world" row with the generic non-U.S. member: the row is not all of non-U.S.
+        ("Amazon's net sales outside the United States were $199.9 billion in fiscal 2024.", "unverifiable"),
+        ("Amazon's net sales outside the United States were $93.8 billion in fiscal 2024.", "unverifiable"),
+        ("Amazon's rest of world net sales were $93.8 billion in fiscal 2024.", "supported"),
+    ],
+)
+def test_a_member_is_what_the_filer_says_it_is(store: Store, sentence: str, verdict: str):
+    from caibao.claims.check import check_text
+
+    brief = json.loads(render(build_brief(store, "AMZN", "FY2024", "en"), "json"))
+    regions = next(t for t in brief["tables"] if t["key"] == "regions")
+    assert any(r["label"] == "Rest of world" for r in regions["rows"])
+    [claim] = [c for c in check_text(store, sentence, "AMZN").claims if c.kind == "money"]
+    assert claim.verdict == verdict, claim.explanation
+
+
+@pytest.mark.parametrize("form", ["md", "html"])
+@pytest.mark.parametrize(("filing", "ticker", "period"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
+def test_every_listed_document_is_pointed_to(store: Store, filing: str, ticker: str, period: str, form: str):
+    text = render(build_brief(store, ticker, period, "en"), form)
+    body, _, listing = text.rpartition("## Sources" if form == "md" else 'id="sources"')
+    listed = re.findall(r"^(\d+)\. " if form == "md" else r'id="source-(\d+)"', listing, re.M)
+    pointed = set(re.findall(r"\[(\d+)\]", body))
+    assert listed and set(listed) <= pointed, f"{ticker} {period} {form}: listed {listed}, pointed to {pointed}"

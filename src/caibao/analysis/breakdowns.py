@@ -14,8 +14,10 @@ filer's table completes it (analysis/data/breakdowns.toml): Apple's product line
 Alphabet's lines (all within Google Services) with its other segments.
 
 Subtotals are found from the values by a bounded search: every subset of at most MAX_MEMBERS
-members (2**16 sums). A breakdown with more members gets no hierarchy: its members are all parts, and
-it partitions the total only if they all add up to it. A member that is the sum of others across the
+members (2**12 sums), and at most MAX_EXAMINED candidate subsets checked against the other periods
+(near-equal values make many subsets match a member's value within rounding). A breakdown with more
+members, or whose search runs past that budget, gets no hierarchy (`capped`): its members are all
+parts, and it partitions the total only if they all add up to it. A member that is the sum of others across the
 hierarchy kept (Tesla's "Sales and Services", a cut through the automotive lines) is left out of the
 rows and named in `crossing`. Pure functions over a FactIndex: no store.
 """
@@ -34,7 +36,11 @@ from caibao.facts.index import FactIndex
 from caibao.facts.model import Fact
 from caibao.facts.periods import FiscalLabel
 
-MAX_MEMBERS = 16  # 2**16 subset sums per breakdown: past it, no hierarchy is looked for
+MAX_MEMBERS = 12  # 2**12 subset sums per breakdown: past it, no hierarchy is looked for
+# Candidate subsets (a member's value matched within rounding) checked in every period, per breakdown:
+# past it the search stops and the breakdown gets no hierarchy, as past MAX_MEMBERS. The shared
+# filers' hierarchies need a few hundred at most.
+MAX_EXAMINED = 20_000
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ class Breakdown:
     totals: tuple[Fact | None, ...]
     partition: bool  # the top-level rows sum to the total (see the module's docstring)
     crossing: tuple[str, ...] = ()  # members summing others across the hierarchy, left out of rows
-    capped: bool = False  # more than MAX_MEMBERS members: no hierarchy was looked for
+    capped: bool = False  # more than MAX_MEMBERS members, or past MAX_EXAMINED: no hierarchy
+    examined: int = 0  # candidate subsets the subtotal search checked (at most MAX_EXAMINED)
 
     def top(self) -> list[BreakdownRow]:
         """The top level: what sums to the total (never a subtotal beside its own children)."""
@@ -68,6 +75,29 @@ class Breakdown:
     def parts(self) -> list[BreakdownRow]:
         """Members of the partition that are no subtotal and no reconciling item (empty if none)."""
         return [r for r in self.rows if r.role == "part"] if self.partition else []
+
+    def shortfall(self) -> tuple[Decimal | None, ...] | None:
+        """Where the top level falls short of the total (a line the filer does not tag by this axis:
+        Netflix's DVD revenue beside its streaming regions): the gap, total less the top level, per
+        period (None where a figure is missing). None where the top level partitions the total, where
+        it exceeds it in any period, or where no hierarchy was looked for: no residual explains that."""
+        if self.partition or self.capped or not self.rows:
+            return None
+        top = self.top()
+        gaps: list[Decimal | None] = []
+        beyond = False  # some period's gap exceeds the rounding of its figures
+        for p, total in enumerate(self.totals):
+            facts = [r.facts[p] for r in top]
+            if total is None or any(f is None for f in facts):
+                gaps.append(None)
+                continue
+            gap = total.value - sum((f.value for f in facts if f is not None), Decimal(0))
+            tolerance = total.tolerance + sum((f.tolerance for f in facts if f is not None), Decimal(0))
+            if gap < -tolerance:
+                return None
+            beyond = beyond or gap > tolerance
+            gaps.append(gap)
+        return tuple(gaps) if beyond and gaps and gaps[0] is not None else None
 
 
 @dataclass(frozen=True)
@@ -161,7 +191,14 @@ def _build(
     # Relations are judged where every figure is given (the first period always is, for the members).
     usable = [i for i in range(len(periods)) if all(c.facts[i] is not None for c in found)]
     capped = len(found) > MAX_MEMBERS
-    children: dict[int, list[int]] = {} if capped else _subtotals(found, usable)
+    children: dict[int, list[int]] = {}
+    examined = 0
+    if not capped:
+        searched = _subtotals(found, usable)
+        if searched is None:
+            capped, examined = True, MAX_EXAMINED
+        else:
+            children, examined = searched
     crossing = _laminar(children)
     for s in crossing:
         children.pop(s)
@@ -190,23 +227,46 @@ def _build(
         if outside:
             rows = [replace(r, role="outside", depth=0) if r.member in outside else r for r in rows]
             rows = [r for r in rows if r.role != "outside"] + [r for r in rows if r.role == "outside"]
-            ok = True
+            # exact in every period, or in the period shown with a shortfall before it (see shortfall)
+            left = [i for i in top if found[i].member not in outside or found[i].role == "reconciling"]
+            ok = all(_sums([found[i].facts[p] for i in left], totals[p]) for p in usable)  # type: ignore[misc]
     partition = ok
     return Breakdown(
-        metric, total, periods, tuple(rows), totals, partition, tuple(found[i].member for i in crossing), capped
-    )
+        metric, total, periods, tuple(rows), totals, partition, tuple(found[i].member for i in crossing), capped,
+        examined,
+    )  # fmt: skip
 
 
 def _outside(found: list[_Candidate], top: list[int], totals: tuple[Fact | None, ...], usable: list[int]) -> set[str]:
     """Members to set beside a breakdown whose members are of two levels (Netflix's United States
     within its United States and Canada region): the fewest top-level members whose removal leaves
-    a partition, if any; the reconciling items always stay."""
+    a partition, if any; the reconciling items always stay. Failing that, the fewest whose removal
+    leaves a partition in the period shown and at most a shortfall in the others (an earlier period's
+    line the filer does not tag by region: Netflix's DVD revenue in 2023), shown as a residual."""
     kept = [i for i in top if found[i].role == "reconciling"]
     free = [i for i in top if found[i].role != "reconciling"]
-    for mask in sorted(range(1, 1 << len(free)), key=lambda m: (m.bit_count(), m)):
-        left = kept + [i for k, i in enumerate(free) if not mask >> k & 1]
-        if len(left) > 1 and all(_sums([found[i].facts[p] for i in left], totals[p]) for p in usable):  # type: ignore[misc]
-            return {found[i].member for k, i in enumerate(free) if mask >> k & 1}
+    masks = sorted(range(1, 1 << len(free)), key=lambda m: (m.bit_count(), m))
+
+    def left(mask: int) -> list[int]:
+        return kept + [i for k, i in enumerate(free) if not mask >> k & 1]
+
+    def short(rest: list[int], p: int) -> bool:
+        facts: list[Fact] = [found[i].facts[p] for i in rest]  # type: ignore[misc]
+        total = totals[p]
+        assert total is not None
+        return _sums(facts, total) or sum((f.value for f in facts), Decimal(0)) < total.value
+
+    for fits in (
+        lambda rest: all(_sums([found[i].facts[p] for i in rest], totals[p]) for p in usable),  # type: ignore[misc]
+        lambda rest: (
+            _sums([found[i].facts[usable[0]] for i in rest], totals[usable[0]])  # type: ignore[misc]
+            and all(short(rest, p) for p in usable)
+        ),
+    ):
+        for mask in masks:
+            rest = left(mask)
+            if len(rest) > 1 and fits(rest):
+                return {found[i].member for k, i in enumerate(free) if mask >> k & 1}
     return set()
 
 
@@ -228,21 +288,25 @@ def _sums(facts: Sequence[Fact], total: Fact) -> bool:
     return abs(sum((f.value for f in facts), Decimal(0)) - total.value) <= tolerance
 
 
-def _subtotals(found: list[_Candidate], usable: list[int]) -> dict[int, list[int]]:
+def _subtotals(found: list[_Candidate], usable: list[int]) -> tuple[dict[int, list[int]], int] | None:
     """subtotal index -> the leaves (members that are no sum of others) it is the sum of, in every
-    usable period. All 2**n subset sums of the first usable period, sorted; each member's matches
-    are looked up by bisection and checked in every usable period."""
+    usable period, and the candidate subsets examined; None past MAX_EXAMINED. All 2**n subset sums
+    of the first usable period, sorted; each member's matches are looked up by bisection and checked
+    in every usable period."""
     # Reconciling items are neither subtotals nor their children: they stand between the members and
     # the total. Searched only among the members, so found's indices are mapped back at the end.
     members = [i for i, c in enumerate(found) if c.role != "reconciling"]
-    inner = _member_subtotals([found[i] for i in members], usable)
-    return {members[s]: [members[k] for k in kids] for s, kids in inner.items()}
+    searched = _member_subtotals([found[i] for i in members], usable)
+    if searched is None:
+        return None
+    inner, examined = searched
+    return {members[s]: [members[k] for k in kids] for s, kids in inner.items()}, examined
 
 
-def _member_subtotals(found: list[_Candidate], usable: list[int]) -> dict[int, list[int]]:
+def _member_subtotals(found: list[_Candidate], usable: list[int]) -> tuple[dict[int, list[int]], int] | None:
     n = len(found)
     if n < 3 or not usable:
-        return {}
+        return {}, 0
     p0 = usable[0]
     values = [c.facts[p0].value for c in found]  # type: ignore[union-attr]
     slack = sum((c.facts[p0].tolerance for c in found), Decimal(0))  # type: ignore[union-attr]
@@ -253,8 +317,14 @@ def _member_subtotals(found: list[_Candidate], usable: list[int]) -> dict[int, l
     ordered = sorted(range(1, 1 << n), key=lambda m: sums[m])
     keys = [sums[m] for m in ordered]
 
-    def matches(i: int, allowed: int) -> list[int]:
+    examined = 0
+
+    def matches(i: int, allowed: int) -> list[int] | None:
+        nonlocal examined
         lo, hi = bisect_left(keys, values[i] - slack), bisect_right(keys, values[i] + slack)
+        examined += hi - lo
+        if examined > MAX_EXAMINED:
+            return None  # near-equal values: too many subsets match within rounding to tell them apart
         found_masks = []
         for mask in sorted(ordered[lo:hi]):
             if mask & (1 << i) or mask & ~allowed or mask.bit_count() < 2:
@@ -265,15 +335,23 @@ def _member_subtotals(found: list[_Candidate], usable: list[int]) -> dict[int, l
         return found_masks
 
     everyone = (1 << n) - 1
-    subtotal = {i for i in range(n) if matches(i, everyone)}
+    subtotal = set()
+    for i in range(n):
+        any_match = matches(i, everyone)
+        if any_match is None:
+            return None
+        if any_match:
+            subtotal.add(i)
     leaves = everyone & ~sum(1 << i for i in subtotal)
     result: dict[int, list[int]] = {}
     for i in sorted(subtotal):
         leaf_matches = matches(i, leaves)
+        if leaf_matches is None:
+            return None
         if leaf_matches:
             mask = leaf_matches[0]
             result[i] = [k for k in range(n) if mask >> k & 1]
-    return result
+    return result, examined
 
 
 def _laminar(children: dict[int, list[int]]) -> list[int]:

@@ -4,7 +4,7 @@ labels.toml. A bullet whose facts are missing is left out, never written with a 
 from __future__ import annotations
 
 from caibao.analysis import measures, records
-from caibao.analysis.breakdowns import breakdown
+from caibao.analysis.breakdowns import breakdown, segment_profit_metrics
 from caibao.analysis.measures import Figure
 from caibao.analysis.rounding import round_half_up
 from caibao.brief import formatting as fmt
@@ -158,18 +158,23 @@ class HighlightWriter:
             key=lambda m: measures.yoy(idx, "segment_revenue", lab, m).value or 0,  # type: ignore[union-attr]
             default=None,
         )
+        # The profit measure the segments report (Tesla's gross profit, IBM's pre-tax income), named as such.
+        profit = next(
+            (m for m in segment_profit_metrics() if set(members) & set(idx.members(m))), "segment_operating_income"
+        )
+        sentence = {"segment_operating_income": "segment"}.get(profit, profit.replace("segment_", "segment_by_"))
         for member in members:
             level = measures.level(idx, "segment_revenue", lab, member)
             yoy = measures.yoy(idx, "segment_revenue", lab, member)
-            income = measures.level(idx, "segment_operating_income", lab, member)
-            margin = measures.ratio(idx, "segment_operating_income", "segment_revenue", lab, member)
+            income = measures.level(idx, profit, lab, member)
+            margin = measures.ratio(idx, profit, "segment_revenue", lab, member)
             if not (level and yoy and income and margin):
                 continue
             sources = [*level.sources, *yoy.sources, *income.sources, *margin.sources]
             clauses = [
                 self.w(
                     "sentence",
-                    "segment",
+                    sentence,
                     segment=self.w.member(member),
                     amount=self.amount(level),
                     growth=self.growth(yoy),
@@ -196,14 +201,14 @@ class HighlightWriter:
 
     def fastest_line(self) -> Highlight | None:
         idx, lab = self.index, self.label
-        # Lines of a partition of revenue only (Apple's services among them), never a subtotal beside
-        # its own lines; segments completing the lines have their own bullets.
+        # The fastest of the parts the line table shows (Apple's services, Alphabet's Google Cloud
+        # completing its lines, Amazon's AWS among them), never a subtotal beside its own lines nor a
+        # reconciling item: the bullet is true of the table it sums up.
         split = breakdown(idx, "line_revenue", "revenue", (lab, lab.year_ago()))
-        segments = set(idx.members("segment_revenue"))
         best = None
         for row in split.parts() if split else []:
             yoy = measures.yoy(idx, row.metric, lab, row.member)
-            if row.metric == "segment_revenue" or row.member in segments or yoy is None or yoy.value is None:
+            if yoy is None or yoy.value is None:
                 continue
             if best is None or yoy.value > best[2].value:
                 best = (row.metric, row.member, yoy)

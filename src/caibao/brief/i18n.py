@@ -108,6 +108,10 @@ class Words:
         self.revenue_term = revenue_term if self.lang == "en" else ""
 
     def __call__(self, *path: str, **values: object) -> str:
+        # A filer's own label first, where labels.toml has one ("AMZN|product_revenue": Taiwan's notes keep
+        # Amazon's "Products" in English, as seed note 000 does; every other filer's is 產品營收).
+        if self.ticker and path and self._has((*path[:-1], f"{self.ticker}|{path[-1]}")):
+            path = (*path[:-1], f"{self.ticker}|{path[-1]}")
         node = _labels(self.source)
         for key in path:
             try:
@@ -135,6 +139,9 @@ class Words:
         return _NET_SALES.sub(swap, text)
 
     def has(self, *path: str) -> bool:
+        return self._has(path) or bool(self.ticker and path and self._has((*path[:-1], f"{self.ticker}|{path[-1]}")))
+
+    def _has(self, path: tuple[str, ...]) -> bool:
         node = _labels(self.source)
         for key in path:
             if key not in node:
@@ -143,13 +150,14 @@ class Words:
         return True
 
     def member(self, name: str, ticker: str | None = None) -> str:
-        """A member's label: labels.toml's [member] table where it has one (the brief's own house
-        labels: Taiwan's notes keep Amazon's "North America" in English, as seed note 000 does, while
-        articles and explanations say 北美), else the filer's names.toml entry (its first name in this
+        """A member's label: labels.toml's [member] "TICKER|member" entry where it has one (the brief's
+        own house labels: Taiwan's notes keep Amazon's "North America" in English, as seed note 000 does,
+        while articles and explanations say 北美), else the filer's names.toml entry (its first name in this
         language), else the member name as the store holds it."""
-        if self.has("member", name):
-            return self("member", name)
-        label = member_label(ticker if ticker is not None else self.ticker, name, self.lang)
+        owner = (ticker if ticker is not None else self.ticker).upper()
+        if owner and self._has(("member", f"{owner}|{name}")):
+            return Words(self.lang, self.source, owner)("member", f"{owner}|{name}")
+        label = member_label(owner, name, self.lang)
         if label:
             return label
         return self("member_fallback", name) if self.has("member_fallback", name) else name

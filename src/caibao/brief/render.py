@@ -68,6 +68,8 @@ def context(brief: Brief) -> dict:
     # per table (and for the highlights): the numbers of the documents its figures come from
     marks = {t.key: listed.numbers(s for r in t.rows for c in r.cells for s in c.sources) for t in brief.tables}
     marks["highlights"] = listed.numbers(s for h in brief.highlights for s in h.sources)
+    # the charts too: every document listed is pointed to from somewhere
+    marks |= {f"chart:{c.key}": listed.numbers(s for series in c.series for s in series.sources) for c in brief.charts}
     sep = words("word", "list_sep")
     mark_text = {
         k: words("source", "marks", marks=sep.join(f"[{n}]" for n in ns)) if ns else "" for k, ns in marks.items()

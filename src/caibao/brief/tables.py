@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from caibao.analysis import measures
-from caibao.analysis.breakdowns import breakdown, segment_profit_metrics
+from caibao.analysis.breakdowns import Breakdown, breakdown, segment_profit_metrics
 from caibao.analysis.measures import Figure
 from caibao.brief import formatting as fmt
 from caibao.brief.i18n import Words, line_label
@@ -167,7 +167,22 @@ class TableBuilder:
             pending = []
         if not any(r.key == "net_income" or r.key == "revenue" for r in rows):
             return None  # not a statement this brief can stand on
-        return self._table("income", "millions", rows, self.growth)
+        table = self._table("income", "millions", rows, self.growth)
+        prior = fmt.period_column(self.prev)
+        if (
+            table is not None
+            and self.label.is_quarter
+            and not any(c.value is not None for r in rows for c in r.cells if c.column == prior)
+        ):
+            # No prior quarter can be had (Apple's third-quarter 10-Q shows the quarter and nine months:
+            # the second quarter is no difference of them): its column and QoQ would be all dashes.
+            gone = {prior, "QoQ"}
+            table = replace(
+                table,
+                columns=tuple(c for c in table.columns if c not in gone),
+                rows=tuple(replace(r, cells=tuple(c for c in r.cells if c.column not in gone)) for r in table.rows),
+            )
+        return table
 
     def segments(self) -> Table | None:
         """Each segment's sales, operating expenses and profit (its operating income, or the measure the
@@ -178,10 +193,17 @@ class TableBuilder:
         members = [r.member for r in revenue.rows if r.role not in ("reconciling", "outside")] if revenue else []
         if len(members) < 2:
             return None  # one reportable segment is the company itself
-        profit = next((m for m in segment_profit_metrics() if self.index.members(m)), "segment_operating_income")
+        # The measure the segments themselves report: a stray member of another measure (a reconciling
+        # item tagged on the segment axis) does not decide it.
+        shown = set(members)
+        profit = next(
+            (m for m in segment_profit_metrics() if shown & set(self.index.members(m))), "segment_operating_income"
+        )
         whole = {"segment_revenue": "revenue", "segment_operating_expenses": "total_operating_expenses"}
         whole[profit] = PROFIT_OF[profit]
-        margin_column = self.w("column", "margin")
+        # Headed by the measure shown: Tesla's segment gross margin, IBM's pre-tax margin.
+        margin_key = f"margin_{profit}" if self.w.has("column", f"margin_{profit}") else "margin"
+        margin_column = self.w("column", margin_key)
         reconciling = list(dict.fromkeys(m for metric in whole for m in self.index.reconciling(metric)))
         rows: list[Row] = []
         for member in [*members, *reconciling]:
@@ -203,21 +225,27 @@ class TableBuilder:
                 group.append(Row(row.key, row.label, (*row.cells, cell), role=kind))
             if len(group) > 1:
                 rows.extend(group)
-        if reconciling:
-            # The consolidated figures the segments and reconciling items above add up to.
-            group = [Row("segment:total", self.w("row", "line_total"), group=True, role="total")]
-            for metric, total in whole.items():
-                row = self.period_row(
-                    total, self._row_label(metric), lambda p, m=total: measures.level(self.index, m, p), periods=periods
-                )
-                if row is None:
-                    continue
-                margin = measures.ratio(self.index, total, "revenue", self.label)
-                cell = self.percent(margin_column, margin, 1) if metric == profit else Cell(margin_column, "")
-                group.append(Row(row.key, row.label, (*row.cells, cell), role="total"))
-            if len(group) > 1:
-                rows.extend(group)
-        return self._table("segments", "millions", rows, ("YoY", self.w("column", "margin")), periods)
+        # The consolidated figures the segments and reconciling items above add up to: a measure's
+        # total only where its segments (and reconciling items) partition it in the periods shown, so
+        # no total sits under rows that do not reach it (Alphabet tags no operating expenses for Other
+        # Bets or for the company beyond its segments).
+        group = [Row("segment:total", self.w("row", "line_total"), group=True, role="total")]
+        for metric, total in whole.items():
+            split = revenue if metric == "segment_revenue" else breakdown(self.index, metric, total, periods)
+            if split is None or not split.partition:
+                continue
+            # the company's operating expenses are worded as its own total (cost of sales included),
+            # not as a segment's "Operating expenses"
+            label = self._row_label(total if metric == "segment_operating_expenses" else metric)
+            row = self.period_row(total, label, lambda p, m=total: measures.level(self.index, m, p), periods=periods)
+            if row is None:
+                continue
+            margin = measures.ratio(self.index, total, "revenue", self.label)
+            cell = self.percent(margin_column, margin, 1) if metric == profit else Cell(margin_column, "")
+            group.append(Row(row.key, row.label, (*row.cells, cell), role="total"))
+        if len(group) > 1:
+            rows.extend(group)
+        return self._table("segments", "millions", rows, ("YoY", margin_column), periods)
 
     def revenue_lines(self) -> Table | None:
         """Net sales by line as the filer breaks them down: subtotals after their lines, indented
@@ -234,8 +262,12 @@ class TableBuilder:
         found = breakdown(self.index, metric, "revenue", self.periods, order or ())
         if found is None:
             return None
+        # Where the members fall short of the total (a line the filer does not tag by this axis), the
+        # gap is a row of its own, so the table adds up and the shares stand over it.
+        gaps = found.shortfall()
+        shared = found.partition or gaps is not None
         share_column = self.w("column", "share")
-        rows = []
+        rows, beside, notes = [], [], []
         for item in found.rows:
             label = self.w.member(item.member) if item.member else self._row_label(item.metric)
             row = self.period_row(
@@ -246,24 +278,68 @@ class TableBuilder:
             if row is None:
                 continue
             share = Cell(share_column, "")
-            if found.partition and item.role != "outside":
+            if shared and item.role != "outside":
                 share = self.percent(share_column, measures.ratio(self.index, item.metric, "revenue", self.label,
                                                                   item.member, whole_member=""), 1)  # fmt: skip
+            if item.role == "outside":
+                # a finer member within one of the rows (a country within its region): the filing does
+                # not say which in its tags, so it follows the total as "of which", never among them
+                beside.append(Row(row.key, row.label, (*row.cells, share), depth=1, role="outside"))
+                continue
             role = {"part": "line", "subtotal": "total"}.get(item.role, item.role)
             rows.append(Row(row.key, row.label, (*row.cells, share), depth=item.depth, role=role))
         if not rows:
             return None
+        if gaps is not None and self.w.has("row", f"residual_{metric}"):
+            residual = self._residual_row(found, gaps, f"residual_{metric}", share_column)
+            if residual is not None:
+                rows.append(residual)
+                total_label = self.w("row", "line_total")
+                notes.append(self.w("note", "residual", row=residual.label, total=total_label))
         total = self.period_row(
             "revenue", self.w("row", "line_total"), lambda p: measures.level(self.index, "revenue", p)
         )
         if total:
             hundred = (
                 Cell(share_column, "100.0%", Decimal(100), "percent", total.cells[0].sources)
-                if found.partition
+                if shared
                 else Cell(share_column, "")
             )
             rows.append(Row(total.key, total.label, (*total.cells, hundred), role="total"))
-        return self._table(key, "millions", rows, (*self.growth, share_column))
+        if beside:
+            rows.append(Row(f"{metric}:of_which", self.w("row", "of_which"), group=True, role="outside"))
+            rows.extend(beside)
+        table = self._table(key, "millions", rows, (*self.growth, share_column))
+        return replace(table, notes=tuple(notes)) if table is not None else None
+
+    def _residual_row(
+        self, found: Breakdown, gaps: tuple[Decimal | None, ...], key: str, share_column: str
+    ) -> Row | None:
+        """The total less the breakdown's top level, per period: derived, citing the figures it is
+        worked out from."""
+        figures: dict[FiscalLabel, Figure] = {}
+        for p, (period, gap) in enumerate(zip(found.periods, gaps, strict=True)):
+            total = found.totals[p]
+            facts = [r.facts[p] for r in found.top()]
+            if gap is None or total is None or any(f is None for f in facts):
+                continue
+            used = [total, *(f for f in facts if f is not None)]
+            figures[period] = Figure(
+                gap,
+                total.unit,
+                tuple(f.id for f in used),
+                derived=True,
+                decimals=min(f.decimals for f in used),
+                error=sum((f.tolerance for f in used), Decimal(0)),
+            )
+        row = self.period_row(f"{found.metric}:residual", self.w("row", key), lambda p: figures.get(p))
+        if row is None:
+            return None
+        share = self.percent(share_column, measures.quotient(figures.get(self.label), self._revenue()), 1)
+        return Row(row.key, row.label, (*row.cells, share), role="residual")
+
+    def _revenue(self) -> Figure | None:
+        return measures.level(self.index, "revenue", self.label)
 
     def _row_label(self, metric: str) -> str:
         """A row's label: labels.toml's for the metric, else for the whole-company metric it breaks

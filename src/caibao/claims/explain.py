@@ -13,7 +13,10 @@ from caibao.claims.model import Claim
 from caibao.claims.normalize import to_simplified
 from caibao.facts.names import member_label
 
-_METRIC_WORDS = {"segment_operating_expenses": "total_operating_expenses"}
+_METRIC_WORDS = {
+    "segment_operating_expenses": "total_operating_expenses",
+    "segment_pretax_income": "income_before_taxes",
+}
 _MEMBER_PREFIXES = ("segment_", "line_", "region_")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -116,6 +116,12 @@ _DEMONSTRATIVES = sorted(
 )
 _DEMONSTRATIVE = re.compile(r"(?:^|(?<=[\s,，]))(" + "|".join(re.escape(w) for w in _DEMONSTRATIVES) + r")\s*$")
 _CONNECTORS = frozenset(("of", "in", "on", "for", "的"))
+_NEGATION_BEFORE = re.compile(
+    r"(?:^|(?<![\w-]))("
+    + "|".join(sorted(map(re.escape, base_data()["member_negation"]["before"]), key=len, reverse=True))
+    + r")\s*(?:the\s+)?$"
+)
+_NEGATION_AFTER = re.compile(r"\s*(?:" + "|".join(map(re.escape, base_data()["member_negation"]["after"])) + ")")
 _CONNECTOR = re.compile(r"^\s*(?:of|in|on|for|的|worth of)?\s*$")
 
 
@@ -267,6 +273,11 @@ class Resolver:
                 subject.unknown = self.original[noun.start : noun.end]
         subject.ratio = any("ratio" in t.attrs for t in plain)
         members = [t for t in plain if "member" in t.attrs] or [t for t in terms if t.aside and "member" in t.attrs]
+        negated = next((n for t in members if (n := self._negated_member(t))), "")
+        if negated:
+            # "outside the United States": not the member; what it is, the filing does not say
+            subject.unknown = subject.unknown or negated
+            members = []
         names = list(dict.fromkeys(t.attrs.get("member") or "" for t in members))
         if names:
             adjacent = len(members) >= 2 and self.folded[members[-2].end : members[-1].start].strip() == ""
@@ -455,6 +466,15 @@ class Resolver:
         if m and m.end() == head.start and m.start() < head.start:
             return self.original[m.start() : m.end()]
         return ""
+
+    def _negated_member(self, token: Token) -> str:
+        """ "outside the United States", "美國以外": the words that make a member its complement, or ""."""
+        before = self.folded[max(0, token.start - 24) : token.start]
+        m = _NEGATION_BEFORE.search(before)
+        if m:
+            return self.original[token.start - len(before) + m.start(1) : token.end]
+        m = _NEGATION_AFTER.match(self.folded, token.end)
+        return self.original[token.start : m.end()] if m else ""
 
     def _narrowed(self, head: Token, tokens: list[Token]) -> str:
         """ "other sales and marketing expenses", "income taxes payable", "其他营业收入": a part or a

@@ -69,6 +69,9 @@ class Head:
     whole: bool = False  # "Total revenue", "Consolidated": the company's
     attributed: bool = False  # "Net income attributable to common stockholders": the shareholders' share
     narrow: bool = False  # a group row "Excluding Fuel": no row under it is the filed figure
+    # A row label's words no token explains, where they alone leave it unknown ("汽车销售成本": "成本");
+    # a group row's words, all of them ("营业成本"): a row's leftover words its group row says are the group's.
+    words: frozenset[str] = frozenset()
 
 
 _STATEMENT = base()["statement"]
@@ -96,6 +99,7 @@ def _row_labels() -> dict[str, tuple[str, bool]]:
     rows = tomllib.loads(text)["row"]
     labels: dict[str, tuple[str, bool]] = {}
     for key, names in rows.items():
+        key = key.rpartition("|")[2]  # "AMZN|product_revenue": one filer's own words for the metric
         metric = _ROW_METRIC.get(key, key)
         for name in names.values():
             labels[_label_key(fold(name))] = (metric, key.endswith("_ttm"))
@@ -660,8 +664,9 @@ class GridReader(TableReader):
             group = replace(group, member=self.section_member)
         title = None
         if not group.metric and sum(1 for r in rows[first_data:] if self.label_head(r[0]).member) >= 2:
-            title = self._title_metric(grid.start)  # "Net sales by line" over rows of lines: their sales
-            group = replace(group, metric=title) if title else group
+            # "Net sales by line" over rows of lines: their sales. It names what the rows naming only a
+            # line measure, as in a Markdown table, not every row ("简明利润表" over a statement's lines).
+            title = self._title_metric(grid.start)
         data_labels = [r[0] for r in rows[first_data:] if not self._numeric(r[0])]
         if (
             not group.member
@@ -693,6 +698,14 @@ class GridReader(TableReader):
                 groups.group(self._group_head(label_cell), label_cell.depth)
                 continue
             raw, (label, group_row) = label, groups.row(label, depth)
+            if raw.words and raw.member and group_row is not None and raw.words <= group_row.words:
+                # "汽车销售成本" under "营业成本": the word caibao cannot place is the group's, the row is
+                # the line's cost, as a Markdown table reads it. Only a member's row: a row of the
+                # company's own stays as unknown as its words leave it.
+                cleared, _ = _under_group(replace(raw, unknown=False, words=frozenset()), group_row)
+                label = cleared if not cleared.unknown else label
+            if title and label.member and not label.metric and label.margin is None:
+                label = replace(label, metric=title, unknown=False)
             if not values:
                 continue  # "Gross margin | nm | nm": a row, with no figure to read
             group = table_group
@@ -772,13 +785,17 @@ class GridReader(TableReader):
 
     def _group_head(self, cell: LogicalCell) -> Head:
         text = _FOOTNOTE.sub(" ", self.folded[cell.start : cell.end]).strip(" :")
-        return self.group_head(self.head(Cell(0, len(text), text), text), text)
+        head = self.group_head(self.head(Cell(0, len(text), text), text), text)
+        return replace(head, words=frozenset(_LEFTOVER.findall(text)))
 
     def label_head(self, cell: LogicalCell, allowed: frozenset[str] = _LEFTOVER_OK) -> Head:
         """A row label, unknown where words no token explains remain in it."""
         text = _FOOTNOTE.sub(" ", self.folded[cell.start : cell.end]).strip(" :")
         head = self.head(Cell(0, len(text), text), text)
-        if _row_labels().get(_label_key(text)) is None and self._leftover(text, allowed):
+        left = self._leftover(text, allowed) if _row_labels().get(_label_key(text)) is None else []
+        if left:
+            if not head.unknown:
+                head.words = frozenset(left)
             head.unknown = True  # "Hedging gains", "Deferred revenue": a row caibao cannot name
         return head
 

@@ -32,10 +32,19 @@ _FAMILIES = {
     "segment": {"revenue": "segment_revenue", "contract_revenue": "segment_contract_revenue",
                 "operating_income": "segment_operating_income",
                 "total_operating_expenses": "segment_operating_expenses", "cost_of_sales": "segment_cost_of_sales",
-                "gross_profit": "segment_gross_profit"},
+                "gross_profit": "segment_gross_profit", "income_before_taxes": "segment_pretax_income"},
     "line": {"revenue": "line_revenue", "cost_of_sales": "line_cost_of_sales", "gross_profit": "line_gross_profit"},
     "region": {"revenue": "region_revenue", "paid_memberships": "region_paid_memberships"},
 }  # fmt: skip
+# A metric already of a member's kind ("Segment pre-tax income" under "Software": IBM's
+# segment_pretax_income, catalogued on the segment axis) is its own version for that member.
+_AXIS_FAMILY = {"segment": "segment", "revenue_line": "line", "region": "region"}
+for _key, _spec in catalogue().metrics.items():
+    if _spec.axis in _AXIS_FAMILY:
+        _FAMILIES[_AXIS_FAMILY[_spec.axis]].setdefault(_key, _key)
+# A member's measure said of no member ("Total revenue | Segment pre-tax income | 2,597"): the segments
+# reconcile to the company's own figure, the base metric.
+_COMPANY_OF = {key: metric for family in _FAMILIES.values() for metric, key in family.items() if metric != key}
 _REVENUE_METRICS = ("revenue", "segment_revenue", "line_revenue", "region_revenue")
 _WHOLE_OF = {metric: family["revenue"] for family in _FAMILIES.values() for metric in family.values()}
 # Metrics a filer reports apart only where they differ from the usual one (facts/data/xbrl_map.toml
@@ -56,7 +65,7 @@ def _families(index: FactIndex, member: str) -> list[str]:
     """The kinds of member `member` is for this filer, segment first (asked for every claim: kept)."""
     found = []
     for name, family in _FAMILIES.items():
-        if any(index.has_member(m, member) for m in family.values()):
+        if any(index.has_member(m, member) or member in index.reconciling(m) for m in family.values()):
             found.append(name)
     return found
 
@@ -76,6 +85,8 @@ def resolve(claim: Claim, index: FactIndex, metric: str | None = None, member: s
     if metric in _FALLBACK and not index.labels(metric) and not index.members(metric):
         metric = _FALLBACK[metric]
     if not member:
+        if metric in _COMPANY_OF and not index.labels(metric):
+            metric = _COMPANY_OF[metric]
         return metric, "", None
     families = _families(index, member)
     if metric == "contract_revenue" and not index.members("segment_contract_revenue"):
@@ -87,7 +98,8 @@ def resolve(claim: Claim, index: FactIndex, metric: str | None = None, member: s
         if key is None:
             continue
         derived = key in ("segment_gross_profit", "line_gross_profit")
-        if member in index.members(key) or derived:
+        # a reconciling item ("Corporate", "Restructuring charges") is filed under the segment metric too
+        if member in index.members(key) or member in index.reconciling(key) or derived:
             return key, member, None
     return None, "", ("not_filed", {"metric": metric, "member": member})
 

@@ -138,40 +138,53 @@ def income_statement(links: Linkbases, periods: dict[str, tuple[tuple[date, date
         columns = periods.get(roots[0], ())
         if not columns:
             continue
-        lines: list[StatementLine] = []
-        _walk(roots[0], 1, False, children, links, columns, periods, lines, set())
+        lines = _walk(roots[0], children, links, columns, periods)
         if lines:
             return lines
     return []
 
 
+MAX_DEPTH = 32  # a statement nests totals a few levels deep; a deeper chain is no statement
+
+
 def _walk(
-    concept: str,
-    weight: int,
-    indented: bool,
+    root: str,
     children: dict[str, list[tuple[float, str, int]]],
     links: Linkbases,
     columns: tuple[tuple[date, date], ...],
     periods: dict[str, tuple[tuple[date, date], ...]],
-    lines: list[StatementLine],
-    seen: set[str],
-) -> None:
+) -> list[StatementLine]:
     """Post-order: a total's lines first (in the network's order), then the total. A block of lines a
     total sums with nothing else (the operating expenses) is indented; a line the calculation
-    subtracts is shown negative, as filers print it ("Interest expense (1,809)"); a total is not."""
-    if concept in seen or len(lines) >= rules().max_rows:
-        return
-    seen.add(concept)
-    kids = sorted(children.get(concept, []))
-    block = bool(kids) and not any(children.get(child) for _, child, _ in kids)
-    for _, child, sign in kids:
-        _walk(child, sign, block, children, links, columns, periods, lines, seen)
-    own = links.labels.get(concept, {})
-    roles = _TOTAL_ROLES if kids else _LINE_ROLES
-    label = next((own[r] for r in roles if r in own), "") or local(concept)
-    shown = tuple(p for p in columns if p in periods.get(concept, ()))
-    if not shown:
-        return
-    depth = 1 if indented else 0
-    lines.append(StatementLine("income", len(lines), label, depth, "total" if kids else "line", concept, (),
-                               not kids and weight < 0, (), shown))  # fmt: skip
+    subtracts is shown negative, as filers print it ("Interest expense (1,809)"); a total is not.
+    Iterative, with the depth and the rows bounded: a hostile linkbase chaining 10,000 summations
+    gives no statement, not a crash."""
+    lines: list[StatementLine] = []
+    seen = {root}
+    # (concept, weight, indented, its children still to visit)
+    stack: list[tuple[str, int, bool, list[tuple[float, str, int]]]] = [
+        (root, 1, False, sorted(children.get(root, [])))
+    ]
+    while stack:
+        if len(stack) > MAX_DEPTH or len(lines) >= rules().max_rows:
+            return []
+        concept, weight, indented, todo = stack[-1]
+        if todo:
+            _, child, sign = todo.pop(0)
+            if child not in seen:
+                seen.add(child)
+                kids = sorted(children.get(child, []))
+                block = not any(children.get(c) for _, c, _ in sorted(children.get(concept, [])))
+                stack.append((child, sign, block, kids))
+            continue
+        stack.pop()
+        has_kids = bool(children.get(concept))
+        own = links.labels.get(concept, {})
+        roles = _TOTAL_ROLES if has_kids else _LINE_ROLES
+        label = next((own[r] for r in roles if r in own), "") or local(concept)
+        shown = tuple(p for p in columns if p in periods.get(concept, ()))
+        if shown:
+            lines.append(StatementLine("income", len(lines), label, 1 if indented else 0,
+                                       "total" if has_kids else "line", concept, (), not has_kids and weight < 0,
+                                       (), shown))  # fmt: skip
+    return lines

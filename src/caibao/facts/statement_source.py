@@ -87,9 +87,13 @@ def place_statements(doc: XbrlDocument, converted: Converted) -> tuple[list[Stat
             # as revenue from contracts, its revenue read from us-gaap:Revenues): the standard metric
             # still, where its fact has the row's value in every column.
             alias = ranked.get(line.concept, ("", 0))[0] if not line.dims else ""
-            if alias and all(
-                (f := chosen.get((alias, xf.context.start, xf.context.end))) is not None and f.value == xf.value
-                for xf, _ in shown
+            if (
+                alias
+                and shown
+                and all(
+                    (f := chosen.get((alias, xf.context.start, xf.context.end))) is not None and f.value == xf.value
+                    for xf, _ in shown
+                )
             ):
                 placed.append(PlacedLine(line, alias, "", unit))
                 continue

@@ -25,6 +25,7 @@ _PADDING = re.compile(r"(?:^|;)\s*padding\s*:\s*([^;]+)", re.I)
 _PADDING_LEFT = re.compile(r"(?:^|;)\s*padding-left\s*:\s*(-?[\d.]+)\s*(pt|px|em)?", re.I)
 _TEXT_INDENT = re.compile(r"(?:^|;)\s*text-indent\s*:\s*(-?[\d.]+)\s*(pt|px|em)?", re.I)
 _MARGIN_LEFT = re.compile(r"(?:^|;)\s*margin-left\s*:\s*(-?[\d.]+)\s*(pt|px|em)?", re.I)
+_NOTE_REFERENCE = re.compile(r"\s*\((?:see )?notes? \d+(?:\s*(?:,|and|&)\s*\d+)*\)$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _LENGTH = re.compile(r"(-?[\d.]+)\s*(pt|px|em)?", re.I)
@@ -233,6 +234,7 @@ def _row(tr: etree._Element) -> tuple[str, float, list[Cell]]:
         cells.append(Cell(token.get("name", ""), token.get("contextRef", ""), token.get("id", ""), negated))
     label = " ".join("".join(label_parts).replace("\u00a0", " ").split()).rstrip(":").strip()
     label = label.rstrip("$(").strip().rstrip(":").strip()
+    label = _NOTE_REFERENCE.sub("", label)  # "Basic net income per share (Note 12)": the note is no part of it
     return label, _indent(tr), cells
 
 
