@@ -1,4 +1,4 @@
-"""Render a Brief as Markdown, a standalone HTML page, or JSON with each cell's facts."""
+"""Render a Brief as Markdown, a standalone HTML page, JSON with each cell's facts, or a PDF of the page."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from caibao.brief.i18n import Words
 from caibao.brief.model import Brief, Cell
 from caibao.brief.sources import Document
 
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json")  # text; the PDF (bytes) is to_pdf's
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
@@ -35,6 +35,13 @@ def render(brief: Brief, form: str) -> str:
     if form == "html":
         return _environment(True).get_template("brief.html.j2").render(**context(brief))
     raise ValueError(f"format {form!r} is not one of {', '.join(FORMATS)}")
+
+
+def to_pdf(brief: Brief) -> bytes:
+    """The standalone HTML page, printed on A4 by WeasyPrint with the CJK fonts embedded."""
+    from caibao.brief.pdf import html_to_pdf  # WeasyPrint loads Pango: only when a PDF is asked for
+
+    return html_to_pdf(render(brief, "html"))
 
 
 def _cell(cell: Cell) -> dict:

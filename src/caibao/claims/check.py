@@ -10,7 +10,7 @@ from operator import attrgetter
 
 from caibao.claims.context import Calendar, Context, dateline, reported_period
 from caibao.claims.decode import refuse_surrogates
-from caibao.claims.explain import Explainer, language_of
+from caibao.claims.explain import Explainer, keep_as_read, language_of
 from caibao.claims.html_text import Grid, html_to_text_and_tables, source_span
 from caibao.claims.model import Claim
 from caibao.claims.normalize import fold
@@ -181,6 +181,7 @@ def _check(
             continue
         claims.extend(resolver.sentence(sentence))
     _carry_repeated_figures(claims)
+    keep_as_read(claims)  # for a web result's other languages (explain.every_language)
     _verify_all(claims, index, Explainer(lang or language_of(text), ticker))
     claims.sort(key=lambda c: (c.start, c.end))
     return Report(document, ticker, text, claims, context.period)

@@ -3,8 +3,12 @@ formatted as that language writes them: 114.7 億美元 / 114.7亿美元 / $11,4
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from caibao.analysis.rounding import round_half_up
@@ -45,6 +49,19 @@ class Explainer:
             return reason
         key, values = reason
         return self("why", key, **values)
+
+    def cause(self, code: str | None) -> str:
+        """A likely cause's code ("one-digit typo") as the reader's language names it; "" for none."""
+        if not code:
+            return ""
+        return self("cause", code) if self.words.has("cause", code) else code
+
+    def full(self, explanation: str, cause: str | None) -> str:
+        """An explanation with its likely cause after it, as the pages show them."""
+        word = self.cause(cause)
+        if not word:
+            return explanation
+        return f"{explanation} ({word})" if self.lang == "en" else f"{explanation}({word})"
 
     def metric(self, key: str | None) -> str:
         """A metric's name: explain.toml's, else the brief's row label, else its key."""
@@ -96,3 +113,45 @@ class Explainer:
         return {"en": f"{millions} million", "zh-Hant": f"{millions} 百萬美元", "zh-Hans": f"{millions}百万美元"}[
             self.lang
         ]
+
+
+# Claims as read, before verification gave them a verdict, by id of the claim verified: kept only
+# inside `every_language()` (a web check), since verify() changes a claim (its bounds, the reading it
+# settles on) and a verified claim cannot be verified again in another language.
+_READ: ContextVar[dict[int, tuple[Claim, Claim]] | None] = ContextVar("claims_as_read", default=None)
+
+
+@contextmanager
+def every_language() -> Iterator[dict[int, tuple[Claim, Claim]]]:
+    """Within it, each check keeps a copy of its claims as read, for `in_languages`."""
+    token = _READ.set({})
+    try:
+        yield _READ.get()  # type: ignore[misc]
+    finally:
+        _READ.reset(token)
+
+
+def keep_as_read(claims: list[Claim]) -> None:
+    """Called by the checker just before it verifies `claims`; a no-op outside `every_language()`."""
+    kept = _READ.get()
+    if kept is not None:
+        kept.update((id(c), (c, copy.deepcopy(c))) for c in claims)
+
+
+def in_languages(
+    claims: list[Claim], index, ticker: str, read: dict[int, tuple[Claim, Claim]]
+) -> list[dict[str, dict[str, str]]]:
+    """Each claim's explanation and likely cause in every language, worked out from the claim as
+    read (`read`, from `every_language()`), not from the article again: a kept result then follows a
+    page's language switch without a second check. A claim not kept keeps its own words."""
+    from caibao.claims.check import _verify_all  # verify imports this module
+
+    out: list[dict[str, dict[str, str]]] = [{} for _ in claims]
+    for lang in LANGUAGES:
+        say = Explainer(lang, ticker)
+        copies = [copy.deepcopy(read[id(c)][1]) if id(c) in read else None for c in claims]
+        _verify_all([c for c in copies if c is not None], index, say)
+        for slot, claim, copied in zip(out, claims, copies, strict=True):
+            done = copied or claim
+            slot[lang] = {"explanation": done.explanation, "cause": say.cause(done.cause)}
+    return out

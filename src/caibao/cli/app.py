@@ -43,6 +43,7 @@ class BriefFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
+    pdf = "pdf"
 
 
 class CheckFormat(StrEnum):
@@ -79,6 +80,21 @@ def _write(text: str, output: Path | None) -> None:
         raise CaibaoError(f"{output}: cannot write ({exc.strerror})") from None
 
 
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    # Written beside the target, then renamed: an interrupted write leaves no half a PDF under its name.
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CaibaoError(f"{output}: cannot write ({exc.strerror})") from None
+
+
 @app.command()
 def brief(
     ticker: Annotated[str, typer.Argument(help="Ticker, e.g. AMZN.")],
@@ -90,12 +106,17 @@ def brief(
 ) -> None:
     """The earnings brief for TICKER's PERIOD, every number computed from filed facts."""
     from caibao.brief.build import build_brief
-    from caibao.brief.render import render
+    from caibao.brief.render import render, to_pdf
     from caibao.facts.store import Store
 
+    if form is BriefFormat.pdf and output is None and sys.stdout.isatty():
+        raise CaibaoError("a PDF is binary: write it to a file with -o FILE, or pipe stdout")
     with Store.open(db, read_only=True) as store:
         result = build_brief(store, ticker, period, lang.value)
-    _write(render(result, form.value), output)
+    if form is BriefFormat.pdf:
+        _write_bytes(to_pdf(result), output)
+    else:
+        _write(render(result, form.value), output)
 
 
 @app.command()

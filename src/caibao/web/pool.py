@@ -9,6 +9,7 @@ a bounded queue turns a flood into "busy" answers instead of unbounded memory.
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import os
 import threading
@@ -135,13 +136,21 @@ def _start(db: str) -> None:
 def _check(job: Job) -> Checked:
     from caibao.claims import report as render
     from caibao.claims.check import check_source, detect_ticker
+    from caibao.claims.explain import every_language, in_languages
 
     reader = _reader
     if reader is None:
         raise CaibaoError("the check's worker was started without its store")
     tickers = reader.tickers()
-    report = check_source(
-        job.text, job.ticker, job.document, job.html, reader.index,
-        lambda folded: detect_ticker(tickers, folded), job.lang, None, tickers,
-    )  # fmt: skip
-    return Checked(report.ticker, render.to_json(report, reader.index(report.ticker)), render.marked_article(report))
+    with every_language() as read:
+        report = check_source(
+            job.text, job.ticker, job.document, job.html, reader.index,
+            lambda folded: detect_ticker(tickers, folded), job.lang, None, tickers,
+        )  # fmt: skip
+    index = reader.index(report.ticker)
+    # Every language's explanations kept with the result, so that a page's language switch shows
+    # them without checking the article again.
+    result = json.loads(render.to_json(report, index))
+    for claim, said in zip(result["claims"], in_languages(report.claims, index, report.ticker, read), strict=True):
+        claim["explanations"] = said
+    return Checked(report.ticker, json.dumps(result, ensure_ascii=False), render.marked_article(report))
