@@ -150,7 +150,15 @@ def facts(
 
 @app.command()
 def check(
-    article: Annotated[str, typer.Argument(help="Article file (.txt, .md, .html) or - for standard input.")],
+    articles: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article file (.txt, .md, .html) or - for standard input; with --out, any number of files, "
+            "folders, globs and manifests (.csv, .jsonl with path, ticker, lang).",
+            metavar="ARTICLE...",
+            show_default=False,
+        ),
+    ],
     ticker: Annotated[
         str | None, typer.Option("--ticker", help="Company the article is about (else detected).")
     ] = None,
@@ -176,9 +184,35 @@ def check(
         float,
         typer.Option("--time-limit", envvar="CAIBAO_TIME_LIMIT", help="Seconds a check may take (0: no limit).", min=0),
     ] = DEFAULT_TIME_LIMIT,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Batch: one row per claim into RESULTS (.parquet, .csv, .jsonl), documents beside it."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Batch: check on a local Dask cluster of N processes.", min=1)
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", envvar="CAIBAO_DASK_SCHEDULER", help="Batch: check on the Dask cluster at ADDRESS."
+        ),
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Batch: skip documents already in RESULTS.")] = False,
     db: DbOption = None,
 ) -> None:
     """Find every numeric claim in ARTICLE and say whether the filings support it."""
+    if out is not None or workers is not None or scheduler is not None or resume:
+        if out is None:
+            raise CaibaoError("--workers, --scheduler and --resume check a batch: say where with --out RESULTS")
+        if own or period or form or output is not None or fail_on is not FailOn.never:
+            raise CaibaoError("--out checks a batch: --own, --period, --format, -o and --fail-on are for one file")
+        _check_batch(articles, out, ticker, lang.value if lang else None, workers, scheduler, resume, time_limit, db)
+        return
+    if len(articles) != 1:
+        raise CaibaoError("several articles: check them as a batch with --out RESULTS")
+    article = articles[0]
     from caibao.claims import report as render
     from caibao.claims.check import MAX_CHARS, check_text
     from caibao.facts.periods import parse_label
@@ -219,6 +253,50 @@ def check(
         _write(render.to_html(result), output)
     if fail_on is not FailOn.never and result.count(fail_on.value):
         raise typer.Exit(1)
+
+
+def _check_batch(
+    paths: list[str],
+    out: Path,
+    ticker: str | None,
+    lang: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    time_limit: float,
+    db: Path | None,
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from caibao.claims import batch
+    from caibao.facts.store import Store
+
+    documents = batch.gather(paths, ticker.upper() if ticker else None, lang)
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("check", total=None, rate="")
+        started = [0.0]
+
+        def advance(done: int, total: int) -> None:
+            import time
+
+            now = time.perf_counter()
+            if not done:
+                started[0] = now
+            rate = f"{done / (now - started[0]):.1f} documents/s" if done and now > started[0] else ""
+            progress.update(task, completed=done, total=total, rate=rate)
+
+        with Store.open(db, read_only=True) as store:
+            totals = batch.run(documents, out, store, resume, time_limit, workers, scheduler, advance)
+    typer.echo(totals.line())
+    typer.echo(f"claims in {out}, documents in {batch.documents_path(out)}")
 
 
 def _read_bytes(article: str, limit: int) -> tuple[bytes, str]:
