@@ -11,7 +11,6 @@ import csv
 import ctypes
 import glob
 import json
-import os
 import signal
 import threading
 import time
@@ -67,9 +66,21 @@ class Outcome:
         }  # fmt: skip
 
 
+def is_dataset(results: Path) -> bool:
+    """RESULTS named without an extension (or an existing folder) is a partitioned Parquet dataset."""
+    return results.is_dir() or not results.suffix
+
+
 def documents_path(results: Path) -> Path:
-    """Where the per-document summary of RESULTS goes: results.parquet -> results.documents.parquet."""
+    """Where the per-document summary of RESULTS goes: results.parquet -> results.documents.parquet;
+    of a dataset, its `documents` folder (the claims are in its `claims` folder)."""
+    if is_dataset(results):
+        return results / "documents"
     return results.with_name(f"{results.stem}.documents{results.suffix}")
+
+
+def claims_path(results: Path) -> Path:
+    return results / "claims" if is_dataset(results) else results
 
 
 # -- what to check ---------------------------------------------------------------------------------
@@ -256,26 +267,37 @@ def time_limited(seconds: float, name: str) -> Iterator[None]:
 
 class Sink:
     """RESULTS and its summary, written as documents finish. CSV and JSONL are appended to (and
-    flushed) document by document; Parquet is written in row groups, and on --resume the rows
-    already there are copied into the new file first, batch by batch."""
+    flushed) document by document; a Parquet file is written in row groups, and on --resume the rows
+    already there are copied into the new file first, batch by batch. A dataset (RESULTS a folder)
+    is written in parts, `claims/part-NNNNNN.parquet` with `documents/part-NNNNNN.parquet`, each
+    pair closed every PART_DOCUMENTS documents: a large run that is stopped keeps every part it
+    closed, and --resume adds new parts without reading or copying the old ones."""
 
     BATCH = 2_000  # Parquet rows held before a row group is written
+    PART_DOCUMENTS = 2_000  # documents in a part of a dataset
+    PART_CLAIMS = 200_000  # or claims, whichever comes first
 
     def __init__(self, results: Path, resume: bool) -> None:
         self.results = results
+        self.dataset = is_dataset(results)
         self.summary_path = documents_path(results)
-        self.kind = results.suffix.lower().lstrip(".")
-        if f".{self.kind}" not in OUTPUT_SUFFIXES:
-            raise CaibaoError(f"{results}: RESULTS must end in .parquet, .csv or .jsonl")
+        self.kind = "parquet" if self.dataset else results.suffix.lower().lstrip(".")
+        if not self.dataset and f".{self.kind}" not in OUTPUT_SUFFIXES:
+            raise CaibaoError(
+                f"{results}: RESULTS must end in .parquet, .csv or .jsonl, or name a folder (a Parquet dataset)"
+            )
         self.done: set[str] = set()
+        self._claims: list[dict] = []
+        self._docs: list[dict] = []
+        if self.dataset:
+            self._open_dataset(resume)
+            return
         if resume and self.summary_path.exists():
             self.done = {str(r["document"]) for r in read_rows(self.summary_path)}
         elif not resume:
             for path in (results, self.summary_path):
                 path.unlink(missing_ok=True)
         results.parent.mkdir(parents=True, exist_ok=True)
-        self._claims: list[dict] = []
-        self._docs: list[dict] = []
         if self.kind == "parquet":
             self._open_parquet(resume)
         else:
@@ -314,13 +336,67 @@ class Sink:
             self._writers.append(writer)
             self._partials.append((partial, path))
 
+    def _open_dataset(self, resume: bool) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa, self._pq = pa, pq
+        self._schemas = (claim_schema(), document_schema())
+        folders = (claims_path(self.results), self.summary_path)
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            for stale in folder.glob(".part-*.parquet.partial"):
+                stale.unlink()  # a part a stopped run never closed
+        claims, summaries = ({p.name for p in folder.glob("part-*.parquet")} for folder in folders)
+        if not resume:
+            for folder, names in zip(folders, (claims, summaries), strict=True):
+                for name in names:
+                    (folder / name).unlink()
+            claims, summaries = set(), set()
+        for orphan in claims - summaries:
+            # Its documents part was never closed: those documents are not done, so their claims go.
+            (folders[0] / orphan).unlink()
+        for name in sorted(summaries):
+            table = pq.read_table(folders[1] / name, columns=["document"])
+            self.done.update(str(d) for d in table.column("document").to_pylist())
+        self._part = max((int(n[len("part-") : -len(".parquet")]) for n in summaries), default=-1)
+        self._writers = []
+        self._part_documents = self._part_claims = 0
+
+    def _start_part(self) -> None:
+        self._part += 1
+        self._partials = []
+        self._writers = []
+        for folder, schema in zip((claims_path(self.results), self.summary_path), self._schemas, strict=True):
+            final = folder / f"part-{self._part:06d}.parquet"
+            partial = folder / f".{final.name}.partial"
+            self._writers.append(self._pq.ParquetWriter(partial, schema))
+            self._partials.append((partial, final))
+        self._part_documents = self._part_claims = 0
+
+    def _close_part(self) -> None:
+        self._flush_parquet()
+        for writer in self._writers:
+            writer.close()
+        # The claims part is renamed first: a documents part never names documents whose claims are missing.
+        for partial, final in self._partials:
+            partial.replace(final)
+        self._writers = []
+
     def add(self, outcome: Outcome) -> None:
         summary = outcome.summary()
         if self.kind == "parquet":
+            if self.dataset and not self._writers:
+                self._start_part()
             self._claims.extend(outcome.rows)
             self._docs.append(summary)
             if len(self._claims) >= self.BATCH or len(self._docs) >= self.BATCH:
                 self._flush_parquet()
+            if self.dataset:
+                self._part_documents += 1
+                self._part_claims += len(outcome.rows)
+                if self._part_documents >= self.PART_DOCUMENTS or self._part_claims >= self.PART_CLAIMS:
+                    self._close_part()
             return
         for (handle, writer), rows in zip(self._handles, (outcome.rows, [summary]), strict=True):
             for row in rows:
@@ -337,7 +413,10 @@ class Sink:
         self._claims, self._docs = [], []
 
     def close(self) -> None:
-        if self.kind == "parquet":
+        if self.dataset:
+            if self._writers:
+                self._close_part()
+        elif self.kind == "parquet":
             self._flush_parquet()
             for writer in self._writers:
                 writer.close()
@@ -370,6 +449,11 @@ def document_schema() -> Any:
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of a RESULTS file (or its summary) as written: sources as lists, numbers as numbers."""
+    if path.is_dir():
+        import pyarrow.parquet as pq
+
+        parts = sorted((path / "claims" if (path / "claims").is_dir() else path).glob("part-*.parquet"))
+        return [row for part in parts for row in pq.read_table(part).to_pylist()]
     kind = path.suffix.lower()
     if kind == ".parquet":
         import pyarrow.parquet as pq
@@ -474,15 +558,9 @@ def _on_dask(
     """Outcomes as the cluster's tasks finish. Each company's facts index is scattered once, to
     every worker (broadcast); an article's bytes go with its task; at most a few tasks a worker are
     in flight, so the client holds a bounded number of articles and results at a time."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    from caibao import cluster
 
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None)
-        client = Client(cluster)
-    try:
+    with cluster.client(workers, scheduler) as client:
         scattered: dict[str, Any] = {}
 
         def indexes_for(document: Document) -> dict[str, Any]:
@@ -503,39 +581,16 @@ def _on_dask(
                 retries=3, pure=False,
             )  # fmt: skip
 
-        window = 4 * max(1, len(client.scheduler_info().get("workers", {})), workers or 1)
-        pending = iter(documents)
-        running = as_completed()
-        ready: list[Outcome] = []
-
-        def top_up() -> None:
-            while running.count() < window:
-                following = next(pending, None)
-                if following is None:
-                    return
-                item = submit(following)
-                if isinstance(item, Outcome):
-                    ready.append(item)
-                else:
-                    running.add(item)
-
-        top_up()
-        while ready or not running.is_empty():
-            while ready:
-                yield ready.pop()
-            if running.is_empty():
-                top_up()
-                continue
-            future = next(running)
-            outcome = future.result()
-            future.release()
+        width = cluster.window(client, workers)
+        for document, outcome, error in cluster.completed(client, documents, submit, width):
+            if error is not None:
+                # The task itself never raises for the document's fault: this is the cluster's
+                # (a worker killed while checking it, every time it was tried; lost data).
+                outcome = Outcome(document.path, document.ticker or "", error=f"{document.path}: {_lost(error)}")
             yield outcome
-            top_up()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
-def default_scheduler() -> str | None:
-    return os.environ.get("CAIBAO_DASK_SCHEDULER") or None
+def _lost(error: BaseException) -> str:
+    if type(error).__name__ == "KilledWorker":
+        return "every worker that checked it died (out of memory?); left out"
+    return f"{type(error).__name__}: {error}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ DbOption = Annotated[
 ]
 
 
+SCHEDULER_ENV = "CAIBAO_DASK_SCHEDULER"  # a Dask cluster for batch check and bulk ingest
 DEFAULT_TIME_LIMIT = 10.0  # seconds a check may take, on the command line and in each server worker
 
 
@@ -196,7 +198,7 @@ def check(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            "--scheduler", envvar="CAIBAO_DASK_SCHEDULER", help="Batch: check on the Dask cluster at ADDRESS."
+            "--scheduler", help="Batch: check on the Dask cluster at ADDRESS (default: $CAIBAO_DASK_SCHEDULER)."
         ),
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Batch: skip documents already in RESULTS.")] = False,
@@ -208,6 +210,8 @@ def check(
             raise CaibaoError("--workers, --scheduler and --resume check a batch: say where with --out RESULTS")
         if own or period or form or output is not None or fail_on is not FailOn.never:
             raise CaibaoError("--out checks a batch: --own, --period, --format, -o and --fail-on are for one file")
+        # The environment's cluster serves batches only: `caibao check FILE` stays in this process.
+        scheduler = scheduler or (None if workers else os.environ.get(SCHEDULER_ENV) or None)
         _check_batch(articles, out, ticker, lang.value if lang else None, workers, scheduler, resume, time_limit, db)
         return
     if len(articles) != 1:
@@ -296,7 +300,7 @@ def _check_batch(
         with Store.open(db, read_only=True) as store:
             totals = batch.run(documents, out, store, resume, time_limit, workers, scheduler, advance)
     typer.echo(totals.line())
-    typer.echo(f"claims in {out}, documents in {batch.documents_path(out)}")
+    typer.echo(f"claims in {batch.claims_path(out)}, documents in {batch.documents_path(out)}")
 
 
 def _read_bytes(article: str, limit: int) -> tuple[bytes, str]:
@@ -414,29 +418,39 @@ def ingest(
         list[Path], typer.Argument(help="Filings (.htm, .xml), facts files (.csv, .json), folders, .zip.")
     ],
     ticker: Annotated[str | None, typer.Option("--ticker", help="Company, where the input does not say.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Parse on a local Dask cluster of N processes.", min=1)
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Parse on the Dask cluster at ADDRESS (default: $CAIBAO_DASK_SCHEDULER)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Load filings and facts files into the store: each document whole or not at all."""
     from rich.markup import escape
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from caibao.facts import bulk
     from caibao.facts import ingest as loader
     from caibao.facts.store import Store
 
+    if scheduler is None and workers is None:
+        scheduler = os.environ.get(SCHEDULER_ENV) or None
     console = Console(stderr=True)
-    documents = list(loader.documents(paths))
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
-        reading = progress.add_task("reading", total=len(documents))
-        prepared = []
-        for document in documents:
-            prepared.append(loader.prepare(document.name, document.data, ticker, linkbases=document.linkbases))
-            progress.advance(reading)
-        writing = progress.add_task("writing", total=len(prepared))
-        reports = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+        tasks: dict[str, object] = {}
+
+        def advance(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done, total=total)  # type: ignore[arg-type]
+
+        # The store is opened for writing only once every document has been read and parsed.
+        spool = bulk.parse(loader.documents(paths), ticker, workers, scheduler, advance)
         with Store.open(db) as store:
-            for item in prepared:
-                reports.append(loader.write(store, item))
-                progress.advance(writing)
+            reports = bulk.write_all(spool, store, advance)
     for report in reports:
         typer.echo(report.summary())
         for warning in report.warnings:
