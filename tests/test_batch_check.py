@@ -208,3 +208,75 @@ def test_time_limit_in_a_thread_is_an_error_row(articles, tmp_path):
         outcome[0].error
         == f"{big}: the check took longer than its 0.05 s time limit (--time-limit SECONDS allows more)"
     )
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(articles, tmp_path):
+    """SIGKILL one of two workers while it holds tasks: the scheduler reruns them on the other (and
+    on the nanny's replacement), and the batch has every document's claims, each exactly once."""
+    import os
+    import signal
+
+    from dask.distributed import Client, LocalCluster
+
+    db, _, files = articles
+    copies = []
+    for n in range(3):  # enough documents that the killed worker has several in hand
+        for path, ticker in files:
+            copy = tmp_path / "copies" / f"{n}-{path.name}"
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_bytes(path.read_bytes())
+            copies.append(batch.Document(str(copy), ticker))
+    here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"
+    cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
+    killed: list[int] = []
+    try:
+        with Client(cluster) as client, Store.open(db, read_only=True) as store:
+            batch.run(copies, here, store)
+            pids = sorted(client.run(os.getpid).values())
+
+            def kill_one(done: int, total: int) -> None:
+                if done == 5 and not killed:
+                    os.kill(pids[0], signal.SIGKILL)
+                    killed.append(pids[0])
+
+            totals = batch.run(copies, there, store, scheduler=cluster.scheduler_address, progress=kill_one)
+            assert pids[0] not in client.run(os.getpid).values()  # it is gone, not merely idle
+    finally:
+        cluster.close()
+    assert killed
+    assert (totals.documents, totals.errors) == (len(copies), 0)
+    key = lambda r: (r["document"], r["start"], r["end"], r["quote"])  # noqa: E731
+    assert sorted(batch.read_rows(there), key=key) == sorted(batch.read_rows(here), key=key)
+    assert sorted(r["document"] for r in batch.read_rows(batch.documents_path(there))) == sorted(d.path for d in copies)
+
+
+def test_partitioned_dataset_and_resume_after_a_stop(articles, tmp_path, monkeypatch):
+    """RESULTS a folder: parts of PART_DOCUMENTS documents, readable by DuckDB as one table; a
+    stopped run (its last documents part never closed) resumes by redoing just those documents."""
+    import duckdb
+
+    db, manifest, files = articles
+    monkeypatch.setattr(batch.Sink, "PART_DOCUMENTS", 5)
+    single, dataset = tmp_path / "single.parquet", tmp_path / "results"
+    with Store.open(db, read_only=True) as store:
+        documents = batch.gather([str(manifest)])
+        batch.run(documents, single, store)
+        batch.run(documents, dataset, store)
+        parts = sorted(p.name for p in (dataset / "documents").glob("part-*.parquet"))
+        assert parts == [f"part-{n:06d}.parquet" for n in range(-(-len(files) // 5))]
+        assert sorted(p.name for p in (dataset / "claims").glob("part-*.parquet")) == parts
+        key = lambda r: (r["document"], r["start"], r["end"], r["quote"])  # noqa: E731
+        expected = sorted(batch.read_rows(single), key=key)
+        assert sorted(batch.read_rows(dataset), key=key) == expected
+        with duckdb.connect() as con:
+            counted = con.execute(f"SELECT count(*) FROM '{dataset}/claims/*.parquet'").fetchone()[0]
+        assert counted == len(expected) > 100
+        # A stop before the last part closed: its documents part is missing, its claims part stays.
+        last = dataset / "documents" / parts[-1]
+        lost = {r["document"] for r in batch.read_rows(last)}
+        last.unlink()
+        totals = batch.run(documents, dataset, store, resume=True)
+    assert (totals.skipped, totals.documents) == (len(files) - len(lost), len(lost))
+    assert sorted(batch.read_rows(dataset), key=key) == expected
+    summary = batch.read_rows(batch.documents_path(dataset))
+    assert sorted(r["document"] for r in summary) == sorted(str(p) for p, _ in files)
