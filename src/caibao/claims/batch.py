@@ -531,10 +531,12 @@ def run(
     try:
         if progress:
             progress(0, len(todo))
+        # Here, each company's facts index is read from the store once for the whole batch.
+        indexes: dict[str, FactIndex] = {}
         outcomes = (
             _on_dask(todo, store, tickers, time_limit, workers, scheduler)
             if workers or scheduler
-            else (check_document(d, None, {}, tickers, time_limit, store.index) for d in todo)
+            else (check_document(d, None, indexes, tickers, time_limit, store.index) for d in todo)
         )
         for outcome in outcomes:
             sink.add(outcome)
@@ -547,6 +549,17 @@ def run(
     return totals
 
 
+CHUNK_DOCUMENTS = 16  # articles in one task: a task costs the cluster a few ms, a corpus article ~25 ms
+CHUNK_BYTES = 1024 * 1024  # or fewer, up to this many bytes, so a task stays small to ship and to redo
+
+
+def check_documents(
+    items: list[tuple[Document, bytes]], indexes: dict[str, FactIndex], tickers: tuple[str, ...], time_limit: float
+) -> list[Outcome]:
+    """On a worker: a chunk of articles, each checked as check_document checks it."""
+    return [check_document(document, data, indexes, tickers, time_limit) for document, data in items]
+
+
 def _on_dask(
     documents: list[Document],
     store: Any,
@@ -556,38 +569,72 @@ def _on_dask(
     scheduler: str | None,
 ) -> Iterator[Outcome]:
     """Outcomes as the cluster's tasks finish. Each company's facts index is scattered once, to
-    every worker (broadcast); an article's bytes go with its task; at most a few tasks a worker are
-    in flight, so the client holds a bounded number of articles and results at a time."""
+    every worker (broadcast); articles go with their task, a chunk of them a task (the cluster's
+    cost per task is then paid once per chunk); at most a few tasks a worker are in flight, so the
+    client holds a bounded number of articles and results at a time. A chunk whose worker died
+    every time it was tried is tried again article by article, so only the article at fault fails."""
     from caibao import cluster
 
     with cluster.client(workers, scheduler) as client:
         scattered: dict[str, Any] = {}
+        unread: list[Outcome] = []
 
-        def indexes_for(document: Document) -> dict[str, Any]:
-            wanted = [document.ticker] if document.ticker else list(tickers)
+        def indexes_for(chunk: list[Document]) -> dict[str, Any]:
+            wanted = sorted({d.ticker for d in chunk if d.ticker}) if all(d.ticker for d in chunk) else list(tickers)
             for symbol in wanted:
                 if symbol not in scattered:
                     scattered[symbol] = client.scatter(store.index(symbol), broadcast=True, hash=False)
             return {symbol: scattered[symbol] for symbol in wanted}
 
-        def submit(document: Document) -> Any:
-            """A future of the document's outcome, or its outcome where it cannot be read."""
-            try:
-                data = read_document(document)
-            except CaibaoError as exc:
-                return Outcome(document.path, document.ticker or "", error=str(exc))
+        def submit(chunk: list[Document]) -> Any:
+            """A future of the chunk's outcomes; an article that cannot be read is its outcome at once."""
+            items = []
+            for document in chunk:
+                try:
+                    items.append((document, read_document(document)))
+                except CaibaoError as exc:
+                    unread.append(Outcome(document.path, document.ticker or "", error=str(exc)))
+            if not items:
+                return []
             return client.submit(
-                check_document, document, data, indexes_for(document), tickers, time_limit, None,
-                retries=3, pure=False,
-            )  # fmt: skip
+                check_documents, items, indexes_for([d for d, _ in items]), tickers, time_limit, retries=3, pure=False
+            )
 
         width = cluster.window(client, workers)
-        for document, outcome, error in cluster.completed(client, documents, submit, width):
-            if error is not None:
-                # The task itself never raises for the document's fault: this is the cluster's
-                # (a worker killed while checking it, every time it was tried; lost data).
-                outcome = Outcome(document.path, document.ticker or "", error=f"{document.path}: {_lost(error)}")
-            yield outcome
+        retry: list[list[Document]] = []
+        for chunks in (_chunks(documents), retry):
+            for chunk, outcomes, error in cluster.completed(client, chunks, submit, width):
+                yield from unread
+                unread.clear()
+                if error is None:
+                    yield from outcomes
+                elif len(chunk) > 1 and chunks is not retry:
+                    retry.extend([document] for document in chunk)
+                else:
+                    # The task never raises for the article's fault: this is the cluster's (every
+                    # worker that took it died; lost data).
+                    for document in chunk:
+                        yield Outcome(document.path, document.ticker or "", error=f"{document.path}: {_lost(error)}")
+            yield from unread
+            unread.clear()
+
+
+def _chunks(documents: list[Document]) -> Iterator[list[Document]]:
+    """Documents in chunks of CHUNK_DOCUMENTS, or fewer where their files pass CHUNK_BYTES."""
+    chunk: list[Document] = []
+    size = 0
+    for document in documents:
+        try:
+            length = Path(document.path).stat().st_size
+        except OSError:
+            length = 0  # read (and reported) when its chunk is submitted
+        if chunk and (len(chunk) >= CHUNK_DOCUMENTS or size + length > CHUNK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(document)
+        size += length
+    if chunk:
+        yield chunk
 
 
 def _lost(error: BaseException) -> str:
